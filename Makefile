@@ -1,0 +1,38 @@
+# memstrata: the two commands in the README are `make demo` and `make test`.
+PYTHON ?= python3
+BUILD ?= build/cmake
+JOBS ?= $(shell nproc)
+
+.PHONY: setup build install demo test test-cpp test-python bench clean
+
+setup:
+	bash scripts/setup.sh
+
+# The C++ engine, CLI, unit tests and benchmarks.
+build:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The Python package (engine + binding + CLI) into the current Python.
+install:
+	$(PYTHON) -m pip install -q --disable-pip-version-check --no-build-isolation .
+
+# Sets up, then shows memory surviving sessions and crossing agents on the embedded store.
+demo: setup install
+	$(PYTHON) examples/quickstart.py
+
+test-cpp: build
+	MEMSTRATA_MODEL_DIR="$$($(PYTHON) -m memstrata.model_path 2>/dev/null || $(PYTHON) scripts/model_dir.py)" \
+	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-python: install
+	$(PYTHON) -m pytest -q tests/python
+
+# Sets up, builds, and runs every test: ctest for C++, pytest for Python.
+test: setup test-cpp test-python
+
+bench: setup install build
+	$(PYTHON) bench/run_all.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,70 @@
+// Embedder: text in, unit-length float vectors out.
+//
+// One abstract batch method; single calls are built on it. Backends are chosen
+// by EmbedderOptions::backend and resolved in exactly one place (NewEmbedder);
+// the store never branches on a backend's name.
+#ifndef MEMSTRATA_EMBEDDER_H_
+#define MEMSTRATA_EMBEDDER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "memstrata/export.h"
+#include "memstrata/status.h"
+
+namespace memstrata {
+
+enum class EmbedderBackend : int {
+  kNative = 0,  // the engine's own BERT encoder over safetensors weights (default)
+  kOnnx = 1,    // any ONNX model via onnxruntime: a later release (NotSupported now)
+  kLocal = 2,   // sentence-transformers in Python: a later release (NotSupported now)
+  kOpenAI = 3,  // HTTP POST {base_url}/embeddings, OpenAI wire format
+  kOllama = 4,  // the same wire format at Ollama's OpenAI-compatible /v1 endpoint
+};
+
+struct EmbedderOptions {
+  EmbedderBackend backend = EmbedderBackend::kNative;
+  // kNative: a directory holding config.json, vocab.txt (or tokenizer.json),
+  // model.safetensors and optionally 1_Pooling/config.json (sentence-transformers layout).
+  std::string model_dir;
+  // kOpenAI / kOllama: the model name sent in the request, e.g. "text-embedding-3-small".
+  // kNative: a label recorded in the store (default: the directory's model name).
+  std::string model;
+  // kOpenAI / kOllama: base URL ending in /v1 ("http://127.0.0.1:11434/v1" for Ollama).
+  std::string base_url;
+  std::string api_key;         // sent as "Authorization: Bearer ..." when not empty
+  int dimension = 0;           // 0: ask the model (HTTP backends learn it from the first reply)
+  int max_tokens = 256;        // kNative: truncation length including [CLS] and [SEP]
+  int batch_size = 32;         // texts per forward pass / per HTTP request
+  int num_threads = 1;         // kNative: BLAS threads (1 = one core, predictable latency)
+  double timeout_seconds = 30; // HTTP backends
+};
+
+class MEMSTRATA_EXPORT Embedder {
+ public:
+  virtual ~Embedder();
+  Embedder() = default;
+  Embedder(const Embedder&) = delete;
+  Embedder& operator=(const Embedder&) = delete;
+
+  // Vector length. For HTTP backends with options.dimension == 0 this is 0 until
+  // the first successful call.
+  virtual int dimension() const = 0;
+  // A stable name for what produced the vectors; stored in the db so a store
+  // is never silently searched with another model's vectors.
+  virtual std::string model_id() const = 0;
+  // Embeds every text; out->size() == texts.size(), each of dimension() floats,
+  // L2-normalised. Thread-safe.
+  virtual Status EmbedBatch(const std::vector<std::string>& texts,
+                            std::vector<std::vector<float>>* out) = 0;
+
+  Status Embed(const std::string& text, std::vector<float>* out);
+};
+
+// The one place a backend is chosen.
+MEMSTRATA_EXPORT Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options);
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_EMBEDDER_H_

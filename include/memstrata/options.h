@@ -1,0 +1,80 @@
+// Options, one struct per kind of operation, defaults written here so fields
+// can be added without breaking callers.
+#ifndef MEMSTRATA_OPTIONS_H_
+#define MEMSTRATA_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "memstrata/embedder.h"
+#include "memstrata/scope.h"
+
+namespace memstrata {
+
+class Env;
+
+enum class VectorBackend : int {
+  kAuto = 0,   // the engine decides (today: exact scan over the visible set)
+  kExact = 1,  // exact scan over the visible set
+  kHnsw = 2,   // approximate index: a later release; accepted, runs exact today
+};
+
+enum class Durability : int {
+  kFull = 0,    // fsync on every commit: an acknowledged write survives power loss
+  kNormal = 1,  // WAL without fsync per commit: survives a process crash, not power loss
+};
+
+struct OpenOptions {
+  std::string db_path = "memstrata.db";  // ":memory:" for a private in-memory store
+  bool create_if_missing = true;
+  bool read_only = false;
+  Durability durability = Durability::kFull;
+  int busy_timeout_ms = 10000;            // wait this long for another process's write lock
+  size_t max_content_bytes = 32 * 1024;   // larger content is rejected (InvalidArgument)
+  VectorBackend vector_backend = VectorBackend::kAuto;
+  int vector_dimension = 0;               // 0: the embedder's; otherwise must equal it
+  // HNSW parameters: stored and validated now, used by the approximate index later.
+  int hnsw_m = 16;
+  int hnsw_ef_construction = 200;
+  int hnsw_ef_search = 64;
+  Env* env = nullptr;                     // nullptr: Env::Default()
+};
+
+struct SaveRequest {
+  std::string content;
+  Scope scope = Scope::kUser;
+  ScopeContext context;        // ids; those `scope` needs are required
+  std::string source_agent;    // provenance; defaults to context.agent_id
+  double importance = 0.5;     // 0..1
+  std::string metadata_json;   // "" or a JSON object
+};
+
+enum class SearchMode : int { kHybrid = 0, kVector = 1, kText = 2 };
+
+struct SearchRequest {
+  std::string query;
+  ScopeContext context;        // user_id required
+  int top_k = 10;
+  double min_score = 0;        // drop results whose fused score is lower
+  SearchMode mode = SearchMode::kHybrid;
+  // Metadata equality filters: key -> JSON value text ("\"alice\"", "3", "true").
+  std::vector<std::pair<std::string, std::string>> metadata_equals;
+  // Restrict to these scope levels (empty: all visible levels).
+  std::vector<Scope> scopes;
+};
+
+struct ListRequest {
+  ScopeContext context;        // user_id required; narrower ids narrow the list
+  // When true, list exactly what a search from `context` would see; when false,
+  // list every memory of the user saved with the given ids (an admin view).
+  bool visible_only = true;
+  std::vector<Scope> scopes;   // empty: all levels
+  int limit = 0;               // 0: no limit
+  int offset = 0;
+};
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_OPTIONS_H_

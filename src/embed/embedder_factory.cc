@@ -1,0 +1,38 @@
+// The one place an embedding backend is chosen.
+#include "memstrata/embedder.h"
+
+#include "embed/http_embedder.h"
+#include "embed/native_embedder.h"
+
+namespace memstrata {
+
+Embedder::~Embedder() = default;
+
+Status Embedder::Embed(const std::string& text, std::vector<float>* out) {
+  std::vector<std::vector<float>> batch;
+  MEMSTRATA_RETURN_IF_ERROR(EmbedBatch({text}, &batch));
+  if (batch.size() != 1) return Status::Internal("embedder returned a wrong batch size");
+  *out = std::move(batch[0]);
+  return Status::OK();
+}
+
+Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options) {
+  switch (options.backend) {
+    case EmbedderBackend::kNative:
+      return NewNativeEmbedder(options);
+    case EmbedderBackend::kOpenAI:
+    case EmbedderBackend::kOllama:
+      return NewHttpEmbedder(options);
+    case EmbedderBackend::kOnnx:
+      return Status::NotSupported(
+          "embedder backend ONNX (onnxruntime) is not available in this release; "
+          "use NATIVE (default), OPENAI or OLLAMA");
+    case EmbedderBackend::kLocal:
+      return Status::NotSupported(
+          "embedder backend LOCAL (sentence-transformers) is not available in this release; "
+          "use NATIVE (default), OPENAI or OLLAMA");
+  }
+  return Status::InvalidArgument("unknown embedder backend");
+}
+
+}  // namespace memstrata

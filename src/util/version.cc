@@ -1,0 +1,5 @@
+#include "memstrata/memstrata.h"
+
+namespace memstrata {
+const char* Version() { return MEMSTRATA_VERSION; }
+}  // namespace memstrata

