@@ -1,0 +1,1 @@
+"""memstrata: persistent memory for LLM applications."""
