@@ -40,6 +40,10 @@ class MEMSTRATA_EXPORT MemoryStore {
   // the store's dimension; it is normalised before storing.
   virtual Result<std::string> SaveWithVector(const SaveRequest& request,
                                              const std::vector<float>& vector) = 0;
+  // Restores an exported record as it was: id, timestamps and provenance kept.
+  // `vector` may be null (the content is embedded again). Returns false, changing
+  // nothing, when a memory with that id already exists.
+  virtual Result<bool> Import(const MemoryRecord& record, const std::vector<float>* vector) = 0;
   // Restores a record exactly as exported (id, timestamps, hash kept), with
   // `vector` when given (must have the store's dimension) or re-embedded when
   // null. Returns false when that id already exists and was left unchanged.
