@@ -1,7 +1,281 @@
-// PLACEHOLDER (owner: python helper).
+// memstrata._core.Store and the value types it speaks (requests, records,
+// results, stats). A thin layer: every engine call runs with the GIL released
+// and its Status goes through ThrowStatus (errors_bindings.cc) once the GIL is
+// held again. Python objects are only touched with the GIL held.
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
+#include <nanobind/stl/vector.h>
+
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "embed_holder.h"
+#include "errors.h"
+#include "memstrata/memstrata.h"
+
 namespace nb = nanobind;
+using namespace nb::literals;
+
 namespace memstrata::python {
-void BindErrors(nb::module_& m) {}
-void BindStore(nb::module_& m) {}
+namespace {
+
+// The Python-visible handle. Close() leaves the engine object alive (later
+// calls then return IOError) so a call racing with close() never sees a
+// dangling pointer; the object dies with the Python handle.
+struct StoreHandle {
+  std::unique_ptr<MemoryStore> store;
+};
+
+// Runs `fn` (an engine call returning Result<T> or Status) without the GIL,
+// then raises or returns the value with the GIL held.
+template <typename Fn>
+auto Call(Fn&& fn) {
+  using R = decltype(fn());
+  std::optional<R> result;
+  {
+    nb::gil_scoped_release release;
+    result.emplace(fn());
+  }
+  if constexpr (std::is_same_v<R, Status>) {
+    ThrowStatus(*result);
+  } else {
+    if (!result->ok()) ThrowStatus(result->status());
+    return std::move(*result).value();
+  }
+}
+
+MemoryStore& Engine(StoreHandle& h) {
+  if (!h.store) ThrowStatus(Status::IOError("store is not open"));
+  return *h.store;
+}
+
+void BindValueTypes(nb::module_& m) {
+  nb::enum_<Scope>(m, "Scope")
+      .value("USER", Scope::kUser)
+      .value("SESSION", Scope::kSession)
+      .value("AGENT", Scope::kAgent)
+      .value("TURN", Scope::kTurn);
+  nb::enum_<SearchMode>(m, "SearchMode")
+      .value("HYBRID", SearchMode::kHybrid)
+      .value("VECTOR", SearchMode::kVector)
+      .value("TEXT", SearchMode::kText);
+  nb::enum_<VectorBackend>(m, "VectorBackend")
+      .value("AUTO", VectorBackend::kAuto)
+      .value("EXACT", VectorBackend::kExact)
+      .value("HNSW", VectorBackend::kHnsw);
+  nb::enum_<Durability>(m, "Durability")
+      .value("FULL", Durability::kFull)
+      .value("NORMAL", Durability::kNormal);
+
+  nb::class_<ScopeContext>(m, "ScopeContext", "Who and where; '' means not given.")
+      .def(
+          "__init__",
+          [](ScopeContext* self, std::string user_id, std::string session_id, std::string agent_id,
+             std::string turn_id) {
+            new (self) ScopeContext{std::move(user_id), std::move(session_id), std::move(agent_id),
+                                    std::move(turn_id)};
+          },
+          "user_id"_a = "", "session_id"_a = "", "agent_id"_a = "", "turn_id"_a = "")
+      .def_rw("user_id", &ScopeContext::user_id)
+      .def_rw("session_id", &ScopeContext::session_id)
+      .def_rw("agent_id", &ScopeContext::agent_id)
+      .def_rw("turn_id", &ScopeContext::turn_id);
+
+  nb::class_<SaveRequest>(m, "SaveRequest")
+      .def(
+          "__init__",
+          [](SaveRequest* self, std::string content, Scope scope, const ScopeContext& context,
+             std::string source_agent, double importance, std::string metadata_json) {
+            new (self) SaveRequest{std::move(content), scope,      context,
+                                   std::move(source_agent), importance, std::move(metadata_json)};
+          },
+          "content"_a, "scope"_a, "context"_a, "source_agent"_a = "", "importance"_a = 0.5,
+          "metadata_json"_a = "")
+      .def_ro("content", &SaveRequest::content)
+      .def_ro("scope", &SaveRequest::scope)
+      .def_ro("context", &SaveRequest::context)
+      .def_ro("source_agent", &SaveRequest::source_agent)
+      .def_ro("importance", &SaveRequest::importance)
+      .def_ro("metadata_json", &SaveRequest::metadata_json);
+
+  nb::class_<MemoryRecord>(m, "MemoryRecord")
+      .def_ro("id", &MemoryRecord::id)
+      .def_ro("content", &MemoryRecord::content)
+      .def_ro("scope", &MemoryRecord::scope)
+      .def_ro("context", &MemoryRecord::context)
+      .def_ro("source_agent", &MemoryRecord::source_agent)
+      .def_ro("importance", &MemoryRecord::importance)
+      .def_ro("created_at", &MemoryRecord::created_at)
+      .def_ro("updated_at", &MemoryRecord::updated_at)
+      .def_ro("content_hash", &MemoryRecord::content_hash)
+      .def_ro("metadata_json", &MemoryRecord::metadata_json);
+
+  nb::class_<SearchResult>(m, "SearchResult")
+      .def_ro("record", &SearchResult::record)
+      .def_ro("score", &SearchResult::score)
+      .def_ro("vector_score", &SearchResult::vector_score)
+      .def_ro("text_score", &SearchResult::text_score)
+      .def_ro("vector_rank", &SearchResult::vector_rank)
+      .def_ro("text_rank", &SearchResult::text_rank);
+
+  nb::class_<StoreStats>(m, "StoreStats")
+      .def_ro("total", &StoreStats::total)
+      .def_prop_ro("by_scope",
+                   [](const StoreStats& s) {
+                     return std::vector<int64_t>(std::begin(s.by_scope), std::end(s.by_scope));
+                   })
+      .def_ro("users", &StoreStats::users)
+      .def_ro("db_size_bytes", &StoreStats::db_size_bytes)
+      .def_ro("dimension", &StoreStats::dimension)
+      .def_ro("embedder_model", &StoreStats::embedder_model)
+      .def_ro("schema_version", &StoreStats::schema_version);
+}
+
+std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& embedder,
+                                  Durability durability, size_t max_content_bytes,
+                                  VectorBackend vector_backend, int vector_dimension, int hnsw_m,
+                                  int hnsw_ef_construction, int hnsw_ef_search,
+                                  bool create_if_missing, bool read_only, int busy_timeout_ms) {
+  if (!embedder.embedder) {
+    ThrowStatus(Status::InvalidArgument("this Embedder was already given to another store"));
+  }
+  OpenOptions options;
+  options.db_path = db_path;
+  options.create_if_missing = create_if_missing;
+  options.read_only = read_only;
+  options.durability = durability;
+  options.busy_timeout_ms = busy_timeout_ms;
+  options.max_content_bytes = max_content_bytes;
+  options.vector_backend = vector_backend;
+  options.vector_dimension = vector_dimension;
+  options.hnsw_m = hnsw_m;
+  options.hnsw_ef_construction = hnsw_ef_construction;
+  options.hnsw_ef_search = hnsw_ef_search;
+  // The store owns its embedder from here on, whether or not Open succeeds.
+  std::unique_ptr<Embedder> owned = std::move(embedder.embedder);
+  auto handle = std::make_unique<StoreHandle>();
+  handle->store = Call([&] { return MemoryStore::Open(options, std::move(owned)); });
+  return handle;
+}
+
+}  // namespace
+
+void BindStore(nb::module_& m) {
+  BindValueTypes(m);
+
+  nb::class_<StoreHandle>(m, "Store", "An open memory store (memstrata/store.h).")
+      .def_static("open", &Open, "db_path"_a, "embedder"_a, nb::kw_only(),
+                  "durability"_a = Durability::kFull, "max_content_bytes"_a = 32 * 1024,
+                  "vector_backend"_a = VectorBackend::kAuto, "vector_dimension"_a = 0,
+                  "hnsw_m"_a = 16, "hnsw_ef_construction"_a = 200, "hnsw_ef_search"_a = 64,
+                  "create_if_missing"_a = true, "read_only"_a = false,
+                  "busy_timeout_ms"_a = 10000)
+      .def(
+          "save",
+          [](StoreHandle& h, const SaveRequest& request) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.Save(request); });
+          },
+          "request"_a)
+      .def(
+          "save_batch",
+          [](StoreHandle& h, const std::vector<SaveRequest>& requests) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.SaveBatch(requests); });
+          },
+          "requests"_a)
+      .def(
+          "search",
+          [](StoreHandle& h, std::string query, const ScopeContext& context, int top_k,
+             double min_score, SearchMode mode,
+             std::vector<std::pair<std::string, std::string>> metadata_equals,
+             std::vector<Scope> scopes) {
+            MemoryStore& s = Engine(h);
+            SearchRequest request;
+            request.query = std::move(query);
+            request.context = context;
+            request.top_k = top_k;
+            request.min_score = min_score;
+            request.mode = mode;
+            request.metadata_equals = std::move(metadata_equals);
+            request.scopes = std::move(scopes);
+            return Call([&] { return s.Search(request); });
+          },
+          "query"_a, "context"_a, nb::kw_only(), "top_k"_a = 10, "min_score"_a = 0.0,
+          "mode"_a = SearchMode::kHybrid,
+          "metadata_equals"_a = std::vector<std::pair<std::string, std::string>>(),
+          "scopes"_a = std::vector<Scope>())
+      .def(
+          "get",
+          [](StoreHandle& h, const std::string& id) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.Get(id); });
+          },
+          "id"_a)
+      .def(
+          "list",
+          [](StoreHandle& h, const ScopeContext& context, bool visible_only,
+             std::vector<Scope> scopes, int limit, int offset) {
+            MemoryStore& s = Engine(h);
+            ListRequest request;
+            request.context = context;
+            request.visible_only = visible_only;
+            request.scopes = std::move(scopes);
+            request.limit = limit;
+            request.offset = offset;
+            return Call([&] { return s.List(request); });
+          },
+          "context"_a, nb::kw_only(), "visible_only"_a = true, "scopes"_a = std::vector<Scope>(),
+          "limit"_a = 0, "offset"_a = 0)
+      .def(
+          "get_vector",
+          [](StoreHandle& h, const std::string& id) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.GetVector(id); });
+          },
+          "id"_a)
+      .def(
+          "delete",
+          [](StoreHandle& h, const std::string& id) {
+            MemoryStore& s = Engine(h);
+            Call([&] { return s.Delete(id); });
+          },
+          "id"_a)
+      .def(
+          "clear",
+          [](StoreHandle& h, const ScopeContext& context) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.Clear(context); });
+          },
+          "context"_a)
+      .def(
+          "stats",
+          [](StoreHandle& h, const ScopeContext& context) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.Stats(context); });
+          },
+          "context"_a)
+      .def("verify",
+           [](StoreHandle& h) {
+             MemoryStore& s = Engine(h);
+             Call([&] { return s.Verify(); });
+           })
+      .def("close",
+           [](StoreHandle& h) {
+             MemoryStore& s = Engine(h);
+             Call([&] { return s.Close(); });
+           })
+      .def_prop_ro("dimension", [](StoreHandle& h) { return Engine(h).dimension(); })
+      .def_prop_ro("embedder_model", [](StoreHandle& h) {
+        Embedder* e = Engine(h).embedder();
+        return e ? e->model_id() : std::string();
+      });
+}
+
 }  // namespace memstrata::python
