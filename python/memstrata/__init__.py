@@ -1,1 +1,58 @@
-"""memstrata: persistent memory for LLM applications."""
+"""memstrata: persistent memory for LLM applications.
+
+A C++ engine (SQLite store, full-text and vector search, a native sentence
+encoder) behind a small Python API::
+
+    from memstrata import Memory
+
+    async with Memory(db_path="app.db") as memory:
+        await memory.save("Prefers dark mode", user_id="bob")
+        hits = await memory.search("UI preferences", user_id="bob", session_id="s2")
+
+:class:`SyncMemory` is the same API without ``await``.
+"""
+
+from ._core import __version__ as _engine_version
+from ._model import bundled_model_dir
+from .config import Durability, EmbedderBackend, MemoryConfig, VectorBackend
+from .errors import (
+    ConfigError,
+    CorruptionError,
+    DimensionMismatchError,
+    EmbedderError,
+    InternalError,
+    InvalidInputError,
+    InvalidTypeError,
+    MemstrataError,
+    NotFoundError,
+    NotSupportedError,
+    StoreError,
+)
+from .memory import Memory, SyncMemory
+from .records import MemoryRecord, SearchResult
+
+__version__ = _engine_version
+
+__all__ = [
+    "__version__",
+    "Memory",
+    "SyncMemory",
+    "MemoryConfig",
+    "EmbedderBackend",
+    "VectorBackend",
+    "Durability",
+    "MemoryRecord",
+    "SearchResult",
+    "bundled_model_dir",
+    "MemstrataError",
+    "InvalidInputError",
+    "InvalidTypeError",
+    "ConfigError",
+    "NotFoundError",
+    "StoreError",
+    "CorruptionError",
+    "DimensionMismatchError",
+    "EmbedderError",
+    "NotSupportedError",
+    "InternalError",
+]

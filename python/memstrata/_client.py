@@ -1,0 +1,280 @@
+"""The shared core of :class:`Memory` and :class:`SyncMemory` (httpx's
+``BaseClient`` pattern): turning Python arguments into engine requests and
+engine values into Python ones, without I/O. The two public classes only add
+how the engine call is run (on a worker thread, or right here)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import _core
+from ._model import bundled_model_dir
+from .config import EmbedderBackend, MemoryConfig
+from .errors import InvalidInputError, InvalidTypeError, StoreError
+from .records import MemoryRecord, SearchResult, record_from_core, result_from_core
+
+_SCOPES = {
+    "user": _core.Scope.USER,
+    "session": _core.Scope.SESSION,
+    "agent": _core.Scope.AGENT,
+    "turn": _core.Scope.TURN,
+}
+_MODES = {
+    "hybrid": _core.SearchMode.HYBRID,
+    "vector": _core.SearchMode.VECTOR,
+    "text": _core.SearchMode.TEXT,
+}
+# EmbedderBackend -> the engine's numeric backend (memstrata/embedder.h).
+_BACKENDS = {
+    EmbedderBackend.NATIVE: 0,
+    EmbedderBackend.ONNX: 1,
+    EmbedderBackend.LOCAL: 2,
+    EmbedderBackend.OPENAI: 3,
+    EmbedderBackend.OLLAMA: 4,
+}
+SAVE_KEYS = frozenset(
+    {"content", "user_id", "session_id", "agent_id", "turn_id", "scope", "importance",
+     "metadata", "source_agent"}
+)
+
+
+# --- argument checks: only what Python must do before calling the engine -----
+
+def text(name: str, value: Any, *, optional: bool = False) -> str:
+    """A str the binding can pass as UTF-8 ("" for None when optional)."""
+    if value is None and optional:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"{name} must be a str, not {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # Lone surrogates (e.g. from surrogateescape-decoded bytes) are not text.
+        raise InvalidInputError(
+            f"{name} is not valid Unicode ({exc.reason} at index {exc.start})"
+        ) from None
+    return value
+
+
+def number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidTypeError(f"{name} must be a number, not {type(value).__name__}")
+    if not math.isfinite(value):
+        raise InvalidInputError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
+def integer(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(f"{name} must be an int, not {type(value).__name__}")
+    return value
+
+
+def choice(name: str, value: Any, table: Mapping[str, Any]) -> Any:
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"{name} must be a str, not {type(value).__name__}")
+    try:
+        return table[value]
+    except KeyError:
+        raise InvalidInputError(
+            f"unknown {name} {value!r} (expected {', '.join(table)})"
+        ) from None
+
+
+def json_text(name: str, value: Any) -> str:
+    try:
+        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{name} is not JSON-serialisable: {exc}") from None
+    return text(name, encoded)
+
+
+def metadata_json(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(f"metadata must be a dict, not {type(value).__name__}")
+    for key in value:
+        if not isinstance(key, str):
+            raise InvalidTypeError(f"metadata keys must be str, not {type(key).__name__}")
+    return json_text("metadata", dict(value))
+
+
+def scope_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise InvalidTypeError(f"scopes must be a str or a list of str, not {type(value).__name__}")
+    return [choice("scope", s, _SCOPES) for s in value]
+
+
+# --- requests -----------------------------------------------------------------
+
+def context(user_id: Any, session_id: Any = None, agent_id: Any = None, turn_id: Any = None,
+            *, user_optional: bool = False) -> Any:
+    """A ``_core.ScopeContext``; ``None`` ids become "" (not given)."""
+    return _core.ScopeContext(
+        text("user_id", user_id, optional=user_optional),
+        text("session_id", session_id, optional=True),
+        text("agent_id", agent_id, optional=True),
+        text("turn_id", turn_id, optional=True),
+    )
+
+
+def save_request(content: Any, *, user_id: Any, session_id: Any = None, agent_id: Any = None,
+                 turn_id: Any = None, scope: Any = "user", importance: Any = 0.5,
+                 metadata: Any = None, source_agent: Any = None) -> Any:
+    return _core.SaveRequest(
+        text("content", content),
+        choice("scope", scope, _SCOPES),
+        context(user_id, session_id, agent_id, turn_id),
+        text("source_agent", source_agent, optional=True),
+        number("importance", importance),
+        metadata_json(metadata),
+    )
+
+
+def save_requests(items: Any) -> list[Any]:
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise InvalidTypeError(f"items must be a list of dicts, not {type(items).__name__}")
+    requests = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise InvalidTypeError(f"items[{i}] must be a dict, not {type(item).__name__}")
+        unknown = sorted(set(item) - SAVE_KEYS)
+        if unknown:
+            raise InvalidInputError(f"items[{i}] has unknown key(s): {', '.join(map(str, unknown))}")
+        for key in ("content", "user_id"):
+            if key not in item:
+                raise InvalidInputError(f"items[{i}] needs {key!r}")
+        requests.append(save_request(**item))
+    return requests
+
+
+def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any,
+                top_k: Any, min_score: Any, filters: Any, scopes: Any, mode: Any
+                ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    if filters is None:
+        filters = {}
+    if not isinstance(filters, Mapping):
+        raise InvalidTypeError(f"filters must be a dict, not {type(filters).__name__}")
+    equals = [(text("filter key", k), json_text(f"filters[{k!r}]", v)) for k, v in filters.items()]
+    return (
+        (text("query", query), context(user_id, session_id, agent_id, turn_id)),
+        {
+            "top_k": integer("top_k", top_k),
+            "min_score": number("min_score", min_score),
+            "mode": choice("mode", mode, _MODES),
+            "metadata_equals": equals,
+            "scopes": scope_list(scopes),
+        },
+    )
+
+
+def list_args(*, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any, scope: Any,
+              limit: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    if limit is not None and integer("limit", limit) < 1:
+        raise InvalidInputError(f"limit must be >= 1 or None, got {limit}")
+    return (
+        (context(user_id, session_id, agent_id, turn_id),),
+        {"visible_only": True, "scopes": scope_list(scope), "limit": limit or 0},
+    )
+
+
+def stats_dict(stats: Any) -> dict[str, Any]:
+    by_scope = dict(zip(_SCOPES, stats.by_scope))
+    return {
+        "total": stats.total,
+        "by_scope": by_scope,
+        "users": stats.users,
+        "dimension": stats.dimension,
+        "embedder_model": stats.embedder_model,
+        "db_size_bytes": stats.db_size_bytes,
+        "schema_version": stats.schema_version,
+    }
+
+
+def records(values: Iterable[Any]) -> list[MemoryRecord]:
+    return [record_from_core(v) for v in values]
+
+
+def results(values: Iterable[Any]) -> list[SearchResult]:
+    return [result_from_core(v) for v in values]
+
+
+# --- opening --------------------------------------------------------------------
+
+def make_config(config: Any, overrides: Mapping[str, Any]) -> MemoryConfig:
+    if config is None:
+        config = MemoryConfig()
+    elif not isinstance(config, MemoryConfig):
+        raise InvalidTypeError(f"config must be a MemoryConfig, not {type(config).__name__}")
+    return config.with_overrides(overrides)
+
+
+def open_store(config: MemoryConfig) -> Any:
+    """Builds the embedder and opens the store (blocking; GIL released inside)."""
+    backend = config.embedder_backend
+    model_dir = ""
+    if backend is EmbedderBackend.NATIVE:
+        model_dir = str(config.model_dir) if config.model_dir else bundled_model_dir(
+            config.embedder_model)
+    embedder = _core.Embedder(
+        backend=_BACKENDS[backend],
+        model_dir=model_dir,
+        # NATIVE labels vectors with the weights' own name; HTTP sends this name.
+        model="" if backend is EmbedderBackend.NATIVE else config.embedder_model,
+        base_url=config.base_url(),
+        api_key=config.api_key(),
+        dimension=config.vector_dimension or 0,
+        num_threads=config.embed_threads,
+    )
+    return _core.Store.open(
+        str(config.db_path),
+        embedder,
+        durability=_core.Durability.FULL if config.durability.value == "full"
+        else _core.Durability.NORMAL,
+        max_content_bytes=config.max_content_bytes,
+        vector_backend=getattr(_core.VectorBackend, config.vector_backend.name),
+        vector_dimension=config.vector_dimension or 0,
+        hnsw_m=config.hnsw_m,
+        hnsw_ef_construction=config.hnsw_ef_construction,
+        hnsw_ef_search=config.hnsw_ef_search,
+    )
+
+
+class BaseMemory:
+    """State shared by both APIs: the config and the open engine store."""
+
+    def __init__(self, config: MemoryConfig | None = None, **overrides: Any) -> None:
+        self._config = make_config(config, overrides)
+        self._store: Any = open_store(self._config)
+
+    @property
+    def config(self) -> MemoryConfig:
+        """The validated configuration this store was opened with."""
+        return self._config
+
+    @property
+    def closed(self) -> bool:
+        return self._store is None
+
+    def _engine(self) -> Any:
+        store = self._store
+        if store is None:
+            raise StoreError(f"this {type(self).__name__} is closed")
+        return store
+
+    def _detach(self) -> Any:
+        """Marks closed and returns the store to close (None if already closed)."""
+        store, self._store = self._store, None
+        return store
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<{type(self).__name__} db_path={str(self._config.db_path)!r} {state}>"

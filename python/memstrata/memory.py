@@ -1,0 +1,189 @@
+"""The memory API: :class:`Memory` (async) and its sync twin :class:`SyncMemory`.
+
+Both open the store eagerly in the constructor (so a bad config, path or model
+raises right there) and share every non-I/O step through ``_client``. Engine
+calls release the GIL; :class:`Memory` runs them on worker threads
+(``asyncio.to_thread``) so the event loop is never blocked by a save or search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+
+from . import _client
+from .config import EmbedderBackend, MemoryConfig, VectorBackend
+from .records import MemoryRecord, SearchResult
+
+__all__ = ["Memory", "SyncMemory", "MemoryConfig", "EmbedderBackend", "VectorBackend",
+           "MemoryRecord", "SearchResult"]
+
+T = TypeVar("T")
+
+
+class Memory(_client.BaseMemory):
+    """Persistent, scoped memory for an LLM app (async API).
+
+    ``Memory(config=None, **overrides)``: ``overrides`` are :class:`MemoryConfig`
+    field names, e.g. ``Memory(db_path="app.db")``. Use as ``async with Memory()
+    as m:`` or call :meth:`close`.
+    """
+
+    async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def save(self, content: str, *, user_id: str, session_id: str | None = None,
+                   agent_id: str | None = None, turn_id: str | None = None,
+                   scope: str = "user", importance: float = 0.5,
+                   metadata: Mapping[str, Any] | None = None,
+                   source_agent: str | None = None) -> str:
+        """Saves a memory at ``scope`` ("user", "session", "agent" or "turn";
+        the ids that level needs are required) and returns its id once it is
+        committed. ``source_agent`` defaults to ``agent_id``."""
+        request = _client.save_request(
+            content, user_id=user_id, session_id=session_id, agent_id=agent_id,
+            turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
+            source_agent=source_agent)
+        return await self._run(self._engine().save, request)
+
+    async def save_many(self, items: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Saves dicts with :meth:`save`'s arguments as keys, in one
+        transaction (all or nothing); returns the ids in order."""
+        requests = _client.save_requests(items)
+        return await self._run(self._engine().save_batch, requests)
+
+    async def search(self, query: str, *, user_id: str, session_id: str | None = None,
+                     agent_id: str | None = None, turn_id: str | None = None,
+                     top_k: int = 10, min_score: float = 0.0,
+                     filters: Mapping[str, Any] | None = None,
+                     scopes: Iterable[str] | str | None = None,
+                     mode: str = "hybrid") -> list[SearchResult]:
+        """The memories visible from this context that best match ``query``,
+        best first. ``filters``: metadata key -> value equality; ``scopes``:
+        restrict to these levels; ``mode``: "hybrid", "vector" or "text"."""
+        args, kwargs = _client.search_args(
+            query, user_id=user_id, session_id=session_id, agent_id=agent_id,
+            turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
+            scopes=scopes, mode=mode)
+        return _client.results(await self._run(self._engine().search, *args, **kwargs))
+
+    async def get(self, id: str) -> MemoryRecord:
+        """The memory with this id (:class:`NotFoundError` if none)."""
+        record = await self._run(self._engine().get, _client.text("id", id))
+        return _client.records([record])[0]
+
+    async def get_all(self, *, user_id: str, session_id: str | None = None,
+                      agent_id: str | None = None, turn_id: str | None = None,
+                      scope: Iterable[str] | str | None = None,
+                      limit: int | None = None) -> list[MemoryRecord]:
+        """Every memory a search from this context could see (optionally only
+        some levels, at most ``limit``), newest first."""
+        args, kwargs = _client.list_args(
+            user_id=user_id, session_id=session_id, agent_id=agent_id, turn_id=turn_id,
+            scope=scope, limit=limit)
+        return _client.records(await self._run(self._engine().list, *args, **kwargs))
+
+    async def delete(self, id: str) -> None:
+        """Deletes the memory with this id (:class:`NotFoundError` if none)."""
+        await self._run(self._engine().delete, _client.text("id", id))
+
+    async def clear(self, *, user_id: str, session_id: str | None = None,
+                    agent_id: str | None = None, turn_id: str | None = None) -> int:
+        """Deletes what is private to the narrowest id given (user only: all of
+        the user's memories) and returns how many were deleted."""
+        ctx = _client.context(user_id, session_id, agent_id, turn_id)
+        return await self._run(self._engine().clear, ctx)
+
+    async def stats(self, *, user_id: str | None = None, session_id: str | None = None,
+                    agent_id: str | None = None, turn_id: str | None = None) -> dict[str, Any]:
+        """Counts for the whole store, or what is visible from a user's context:
+        ``total``, ``by_scope``, ``users``, ``dimension``, ``embedder_model``,
+        ``db_size_bytes``, ``schema_version``."""
+        ctx = _client.context(user_id, session_id, agent_id, turn_id, user_optional=True)
+        return _client.stats_dict(await self._run(self._engine().stats, ctx))
+
+    async def close(self) -> None:
+        """Flushes and closes the store. Idempotent; later calls raise StoreError."""
+        store = self._detach()
+        if store is not None:
+            await self._run(store.close)
+
+    async def __aenter__(self) -> "Memory":
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+
+class SyncMemory(_client.BaseMemory):
+    """The same API as :class:`Memory` for code without an event loop; each
+    method runs the engine call directly (the GIL is released inside it)."""
+
+    def save(self, content: str, *, user_id: str, session_id: str | None = None,
+             agent_id: str | None = None, turn_id: str | None = None,
+             scope: str = "user", importance: float = 0.5,
+             metadata: Mapping[str, Any] | None = None,
+             source_agent: str | None = None) -> str:
+        """See :meth:`Memory.save`."""
+        return self._engine().save(_client.save_request(
+            content, user_id=user_id, session_id=session_id, agent_id=agent_id,
+            turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
+            source_agent=source_agent))
+
+    def save_many(self, items: Iterable[Mapping[str, Any]]) -> list[str]:
+        """See :meth:`Memory.save_many`."""
+        return self._engine().save_batch(_client.save_requests(items))
+
+    def search(self, query: str, *, user_id: str, session_id: str | None = None,
+               agent_id: str | None = None, turn_id: str | None = None,
+               top_k: int = 10, min_score: float = 0.0,
+               filters: Mapping[str, Any] | None = None,
+               scopes: Iterable[str] | str | None = None,
+               mode: str = "hybrid") -> list[SearchResult]:
+        """See :meth:`Memory.search`."""
+        args, kwargs = _client.search_args(
+            query, user_id=user_id, session_id=session_id, agent_id=agent_id,
+            turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
+            scopes=scopes, mode=mode)
+        return _client.results(self._engine().search(*args, **kwargs))
+
+    def get(self, id: str) -> MemoryRecord:
+        """See :meth:`Memory.get`."""
+        return _client.records([self._engine().get(_client.text("id", id))])[0]
+
+    def get_all(self, *, user_id: str, session_id: str | None = None,
+                agent_id: str | None = None, turn_id: str | None = None,
+                scope: Iterable[str] | str | None = None,
+                limit: int | None = None) -> list[MemoryRecord]:
+        """See :meth:`Memory.get_all`."""
+        args, kwargs = _client.list_args(
+            user_id=user_id, session_id=session_id, agent_id=agent_id, turn_id=turn_id,
+            scope=scope, limit=limit)
+        return _client.records(self._engine().list(*args, **kwargs))
+
+    def delete(self, id: str) -> None:
+        """See :meth:`Memory.delete`."""
+        self._engine().delete(_client.text("id", id))
+
+    def clear(self, *, user_id: str, session_id: str | None = None,
+              agent_id: str | None = None, turn_id: str | None = None) -> int:
+        """See :meth:`Memory.clear`."""
+        return self._engine().clear(_client.context(user_id, session_id, agent_id, turn_id))
+
+    def stats(self, *, user_id: str | None = None, session_id: str | None = None,
+              agent_id: str | None = None, turn_id: str | None = None) -> dict[str, Any]:
+        """See :meth:`Memory.stats`."""
+        ctx = _client.context(user_id, session_id, agent_id, turn_id, user_optional=True)
+        return _client.stats_dict(self._engine().stats(ctx))
+
+    def close(self) -> None:
+        """See :meth:`Memory.close`."""
+        store = self._detach()
+        if store is not None:
+            store.close()
+
+    def __enter__(self) -> "SyncMemory":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()

@@ -1,0 +1,99 @@
+"""What the store hands back: :class:`MemoryRecord` and :class:`SearchResult`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+
+__all__ = ["MemoryRecord", "SearchResult", "ScopeName"]
+
+ScopeName = Literal["user", "session", "agent", "turn"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class MemoryRecord:
+    """One memory. Ids that were not given at save time are ``None``."""
+
+    id: str
+    content: str
+    scope: ScopeName
+    user_id: str
+    session_id: str | None
+    agent_id: str | None
+    turn_id: str | None
+    #: The agent that wrote it (provenance); defaults to ``agent_id`` at save time.
+    source_agent: str | None
+    importance: float
+    created_at: datetime  #: timezone-aware, UTC
+    updated_at: datetime  #: timezone-aware, UTC
+    metadata: dict[str, Any]
+    #: Hex sha256 of the normalised content.
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class SearchResult(MemoryRecord):
+    """A :class:`MemoryRecord` (all its fields are attributes here too) plus how
+    it ranked. ``score`` is the fused score in [0, 1]; a signal that did not rank
+    the memory has score 0 and rank 0 (ranks are 1-based)."""
+
+    score: float
+    vector_score: float
+    text_score: float
+    vector_rank: int
+    text_rank: int
+
+    @property
+    def record(self) -> MemoryRecord:
+        """The memory without the ranking fields."""
+        names = [f.name for f in dataclasses.fields(MemoryRecord)]
+        return MemoryRecord(**{n: getattr(self, n) for n in names})
+
+
+def _time(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def _opt(text: str) -> str | None:
+    return text or None
+
+
+def _record_fields(rec: Any) -> dict[str, Any]:
+    ctx = rec.context
+    return {
+        "id": rec.id,
+        "content": rec.content,
+        "scope": rec.scope.name.lower(),
+        "user_id": ctx.user_id,
+        "session_id": _opt(ctx.session_id),
+        "agent_id": _opt(ctx.agent_id),
+        "turn_id": _opt(ctx.turn_id),
+        "source_agent": _opt(rec.source_agent),
+        "importance": rec.importance,
+        "created_at": _time(rec.created_at),
+        "updated_at": _time(rec.updated_at),
+        "metadata": json.loads(rec.metadata_json) if rec.metadata_json else {},
+        "content_hash": rec.content_hash,
+    }
+
+
+def record_from_core(rec: Any) -> MemoryRecord:
+    """``_core.MemoryRecord`` -> :class:`MemoryRecord`."""
+    return MemoryRecord(**_record_fields(rec))
+
+
+def result_from_core(res: Any) -> SearchResult:
+    """``_core.SearchResult`` -> :class:`SearchResult`."""
+    return SearchResult(
+        **_record_fields(res.record),
+        score=res.score,
+        vector_score=res.vector_score,
+        text_score=res.text_score,
+        vector_rank=res.vector_rank,
+        text_rank=res.text_rank,
+    )
