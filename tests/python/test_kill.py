@@ -1,0 +1,60 @@
+"""A save is acknowledged only after it committed: a child saving in a loop is
+SIGKILLed; every id it reported is there afterwards and the file is intact."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from memstrata import SyncMemory
+
+CHILD = textwrap.dedent("""
+    import sys
+    from memstrata import SyncMemory
+    m = SyncMemory(db_path=sys.argv[1], model_dir=sys.argv[2])
+    i = 0
+    while True:
+        mid = m.save(f"note {i}: the kill test writes memory number {i}", user_id="k",
+                     metadata={"i": i})
+        print(mid, flush=True)
+        i += 1
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("round_, kill_after", [(0, 5), (1, 23), (2, 57)])
+def test_reported_saves_survive_sigkill(tmp_path, model_dir, round_, kill_after):
+    db = str(tmp_path / "kill.db")
+    reported: list[str] = []
+    # Each round kills a child that appends to the same file as the ones before.
+    for attempt in range(2):
+        child = subprocess.Popen([sys.executable, "-c", CHILD, db, model_dir],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            while len(reported) < kill_after * (attempt + 1):
+                line = child.stdout.readline()
+                assert line, f"child exited early: {child.stderr.read()}"
+                reported.append(line.strip())
+        finally:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(timeout=30)
+            child.stdout.close()
+            child.stderr.close()
+        assert child.returncode == -signal.SIGKILL
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    with SyncMemory(db_path=db, model_dir=model_dir) as m:
+        stored = {r.id for r in m.get_all(user_id="k")}
+        assert set(reported) <= stored
+        # At most one save per child can have committed without being reported.
+        assert len(stored) - len(reported) <= 2
+        for mid in reported[-3:]:
+            assert m.get(mid).content.startswith("note ")

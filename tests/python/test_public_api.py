@@ -1,0 +1,76 @@
+"""The public surface: __all__ is complete and importable, the async and sync
+APIs have the same methods and signatures, typing markers ship."""
+
+from __future__ import annotations
+
+import inspect
+import types
+from pathlib import Path
+
+import memstrata
+import memstrata.memory
+from memstrata import Memory, SyncMemory
+
+
+def _public_names(module: types.ModuleType) -> set[str]:
+    names = set()
+    for name, value in vars(module).items():
+        if name.startswith("_") or isinstance(value, types.ModuleType):
+            continue
+        if getattr(value, "__module__", "").startswith("memstrata"):
+            names.add(name)
+    return names
+
+
+def test_all_is_complete_and_importable():
+    assert set(memstrata.__all__) >= _public_names(memstrata)
+    for name in memstrata.__all__:
+        assert hasattr(memstrata, name), name
+    assert len(memstrata.__all__) == len(set(memstrata.__all__))
+
+
+def test_documented_import_paths():
+    from memstrata import Memory, MemoryConfig  # noqa: F401
+    from memstrata.memory import EmbedderBackend, Memory, MemoryConfig, VectorBackend  # noqa: F401
+
+    assert memstrata.memory.Memory is memstrata.Memory
+
+
+def test_errors_never_shadow_builtin_memory_error():
+    assert memstrata.MemstrataError is not MemoryError
+    assert not issubclass(memstrata.MemstrataError, MemoryError)
+    assert "MemoryError" not in memstrata.__all__
+
+
+def _methods(cls) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(fn)
+        for name, fn in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    }
+
+
+def test_sync_and_async_parity():
+    async_methods, sync_methods = _methods(Memory), _methods(SyncMemory)
+    assert set(async_methods) == set(sync_methods)
+    assert {"save", "save_many", "search", "get", "get_all", "delete", "clear", "stats",
+            "close"} <= set(async_methods)
+    for name, sig in async_methods.items():
+        assert inspect.iscoroutinefunction(getattr(Memory, name)), name
+        assert not inspect.iscoroutinefunction(getattr(SyncMemory, name)), name
+        assert sig == sync_methods[name], name
+    assert hasattr(Memory, "__aenter__") and hasattr(SyncMemory, "__enter__")
+
+
+def test_typing_markers_ship():
+    pkg = Path(memstrata.__file__).parent
+    assert (pkg / "py.typed").is_file()
+    assert (pkg / "_core.pyi").is_file()
+
+
+def test_stub_names_exist_in_core():
+    stub = (Path(memstrata.__file__).parent / "_core.pyi").read_text()
+    import re
+
+    for name in re.findall(r"^(?:class|def) (\w+)", stub, flags=re.M):
+        assert hasattr(memstrata._core, name), name

@@ -1,0 +1,92 @@
+"""Scope visibility and user isolation as properties (hypothesis).
+
+The rule is re-implemented here from the spec, independently of the engine:
+a search from (u, s?, a?, t?) sees u's user-level memories, session-level ones
+of (u, s), agent-level ones of (u, s, a) and turn-level ones of (u, s, t);
+never another user's. One store serves every example; each example gets its
+own user-id namespace so examples cannot see each other.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+USERS = ["u1", "u2"]
+SESSIONS = ["s1", "s2"]
+AGENTS = ["a1", "a2"]
+TURNS = ["t1", "t2"]
+WORDS = ["apple", "river", "engine", "violet", "castle", "thunder", "pepper", "orbit"]
+
+
+def maybe(values):
+    return st.none() | st.sampled_from(values)
+
+
+@st.composite
+def saves(draw):
+    scope = draw(st.sampled_from(["user", "session", "agent", "turn"]))
+    ctx = {
+        "user_id": draw(st.sampled_from(USERS)),
+        # Ids a level does not need may still be given (they are provenance).
+        "session_id": draw(st.sampled_from(SESSIONS)) if scope != "user" else draw(maybe(SESSIONS)),
+        "agent_id": draw(st.sampled_from(AGENTS)) if scope == "agent" else draw(maybe(AGENTS)),
+        "turn_id": draw(st.sampled_from(TURNS)) if scope == "turn" else draw(maybe(TURNS)),
+    }
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3))
+    return scope, ctx, " ".join(words)
+
+
+views = st.fixed_dictionaries({
+    "user_id": st.sampled_from(USERS),
+    "session_id": maybe(SESSIONS),
+    "agent_id": maybe(AGENTS),
+    "turn_id": maybe(TURNS),
+})
+
+
+def visible(scope: str, owner: dict, viewer: dict) -> bool:
+    if owner["user_id"] != viewer["user_id"]:
+        return False
+    same_session = viewer["session_id"] is not None and owner["session_id"] == viewer["session_id"]
+    if scope == "user":
+        return True
+    if scope == "session":
+        return same_session
+    if scope == "agent":
+        return same_session and viewer["agent_id"] is not None and owner["agent_id"] == viewer["agent_id"]
+    if scope == "turn":
+        return same_session and viewer["turn_id"] is not None and owner["turn_id"] == viewer["turn_id"]
+    raise AssertionError(scope)
+
+
+def namespaced(ctx: dict, ns: str) -> dict:
+    return {**ctx, "user_id": f"{ns}-{ctx['user_id']}"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(saves(), min_size=1, max_size=10),
+       queries=st.lists(st.tuples(views, st.sampled_from(WORDS)), min_size=1, max_size=5))
+def test_search_and_get_all_follow_the_visibility_rule(shared_mem, batch, queries):
+    ns = uuid.uuid4().hex[:10]
+    ids = shared_mem.save_many(
+        [{"content": text, "scope": scope, **namespaced(ctx, ns)} for scope, ctx, text in batch])
+    saved = {mid: (scope, ctx) for mid, (scope, ctx, _) in zip(ids, batch)}
+
+    for viewer, word in queries:
+        want = {mid for mid, (scope, owner) in saved.items() if visible(scope, owner, viewer)}
+        ctx = namespaced(viewer, ns)
+
+        listed = shared_mem.get_all(**ctx)
+        assert {r.id for r in listed} == want
+        assert all(r.user_id == ctx["user_id"] for r in listed)
+
+        # An exact vector scan over the visible set returns all of it when top_k allows.
+        hits = shared_mem.search(word, **ctx, top_k=len(saved) + 1, mode="vector")
+        assert {h.id for h in hits} == want
+
+        hybrid = shared_mem.search(word, **ctx, top_k=len(saved) + 1)
+        assert {h.id for h in hybrid} <= want
+        assert all(h.user_id == ctx["user_id"] for h in hybrid)
