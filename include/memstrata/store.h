@@ -44,10 +44,6 @@ class MEMSTRATA_EXPORT MemoryStore {
   // `vector` may be null (the content is embedded again). Returns false, changing
   // nothing, when a memory with that id already exists.
   virtual Result<bool> Import(const MemoryRecord& record, const std::vector<float>* vector) = 0;
-  // Restores a record exactly as exported (id, timestamps, hash kept), with
-  // `vector` when given (must have the store's dimension) or re-embedded when
-  // null. Returns false when that id already exists and was left unchanged.
-  virtual Result<bool> Import(const MemoryRecord& record, const std::vector<float>* vector) = 0;
 
   virtual Result<std::vector<SearchResult>> Search(const SearchRequest& request) = 0;
   virtual Result<MemoryRecord> Get(const std::string& id) = 0;
