@@ -4,6 +4,7 @@
 #include <Python.h>
 
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
 
 #include "errors.h"
 

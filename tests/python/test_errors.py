@@ -112,6 +112,8 @@ def test_bad_values(seeded):
         seeded.save("x", user_id="u", importance=1.5)
     with pytest.raises(InvalidInputError, match="top_k"):
         seeded.search("x", user_id="u", top_k=0)
+    with pytest.raises(InvalidInputError, match="min_score"):
+        seeded.search("x", user_id="u", min_score=1.5)
     with pytest.raises(InvalidInputError, match="limit"):
         seeded.get_all(user_id="u", limit=0)
 

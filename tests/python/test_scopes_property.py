@@ -66,7 +66,7 @@ def namespaced(ctx: dict, ns: str) -> dict:
     return {**ctx, "user_id": f"{ns}-{ctx['user_id']}"}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(saves(), min_size=1, max_size=10),
        queries=st.lists(st.tuples(views, st.sampled_from(WORDS)), min_size=1, max_size=5))
 def test_search_and_get_all_follow_the_visibility_rule(shared_mem, batch, queries):
