@@ -1,0 +1,171 @@
+// memstrata ingest: store each turn of a past conversation as a memory.
+#include <cstdio>
+#include <set>
+
+#include "cli/common.h"
+#include "cli/conversation.h"
+#include "cli/errors.h"
+#include "cli/progress.h"
+
+namespace memstrata::cli {
+namespace {
+
+constexpr int kMaxWarnings = 5;
+
+struct IngestArgs {
+  std::string file;
+  std::string format = "auto";
+  std::string scope = "user";
+  int batch_size = 64;
+  double importance = 0.5;
+  std::vector<std::string> conversations;
+};
+
+SaveRequest ToRequest(const Turn& turn, Scope scope, const CommonOptions& common, double importance) {
+  SaveRequest request;
+  request.content = turn.content;
+  request.scope = scope;
+  request.context = common.context;
+  request.context.user_id = turn.user_id;
+  request.context.session_id = turn.session_id;
+  request.importance = importance;
+  request.metadata_json = Dump(turn.metadata);
+  return request;
+}
+
+// Counts of one ingest run.
+struct Tally {
+  int64_t stored = 0;
+  int64_t rejected = 0;
+  int warnings = 0;
+};
+
+// One batch in one transaction; when the engine rejects it for a bad turn
+// (invalid UTF-8, over the size limit), saves the turns one by one so only
+// the bad ones are left out. Any other error stops the run.
+Status SaveChunk(MemoryStore* store, const std::vector<SaveRequest>& chunk, Tally* tally) {
+  auto ids = store->SaveBatch(chunk);
+  if (ids.ok()) {
+    tally->stored += static_cast<int64_t>(ids->size());
+    return Status::OK();
+  }
+  if (ids.status().code() != Status::Code::kInvalidArgument) return ids.status();
+  for (const SaveRequest& request : chunk) {
+    auto id = store->Save(request);
+    if (id.ok()) {
+      ++tally->stored;
+      continue;
+    }
+    if (id.status().code() != Status::Code::kInvalidArgument) return id.status();
+    ++tally->rejected;
+    if (tally->warnings++ < kMaxWarnings) Warn("skipped a turn (" + request.metadata_json + "): " + id.status().message());
+  }
+  return Status::OK();
+}
+
+int RunIngest(const IngestArgs& args, const CommonOptions& common) {
+  ConversationOptions options;
+  options.format = args.format == "messages" ? ConversationFormat::kMessages
+                   : args.format == "locomo" ? ConversationFormat::kLocomo
+                                             : ConversationFormat::kAuto;
+  options.user_id = common.context.user_id;
+  options.session_id = common.context.session_id;
+  options.conversations = args.conversations;
+  Conversation conversation;
+  if (Status st = LoadConversation(args.file, options, &conversation); !st.ok()) {
+    return ReportError(st, common.json);
+  }
+  if (conversation.format == ConversationFormat::kMessages && common.context.user_id.empty()) {
+    return ReportUsageError("ingest of a messages file needs --user ID", common.json);
+  }
+  Scope scope = ParseScope(args.scope).value();  // validated by the option's check
+  std::vector<SaveRequest> requests;
+  std::set<std::string> users, sessions;
+  for (const Turn& turn : conversation.turns) {
+    requests.push_back(ToRequest(turn, scope, common, args.importance));
+    if (Status st = ValidateContextFor(scope, requests.back().context); !st.ok()) {
+      return ReportUsageError(st.message() + " (pass --session/--agent/--turn or use --scope user)", common.json);
+    }
+    users.insert(turn.user_id);
+    sessions.insert(turn.user_id + "\n" + turn.session_id);
+  }
+  int rc = 0;
+  auto store = OpenStore(common, EmbedderNeed::kRequired, CreateMode::kCreate, &rc);
+  if (!store) return rc;
+
+  Tally tally;
+  Progress progress("ingest", static_cast<int64_t>(requests.size()));
+  for (size_t begin = 0; begin < requests.size(); begin += args.batch_size) {
+    size_t end = std::min(requests.size(), begin + static_cast<size_t>(args.batch_size));
+    std::vector<SaveRequest> chunk(requests.begin() + begin, requests.begin() + end);
+    if (Status st = SaveChunk(store.get(), chunk, &tally); !st.ok()) {
+      progress.Finish();
+      return ReportError(st.code(),
+                         st.message() + " (after storing " + std::to_string(tally.stored) + " of " +
+                             std::to_string(requests.size()) + " turns; those are kept)",
+                         common.json);
+    }
+    progress.Update(static_cast<int64_t>(end));
+  }
+  progress.Finish();
+  double seconds = progress.ElapsedSeconds();
+  double rate = seconds > 0 ? tally.stored / seconds : 0;
+  if (common.json) {
+    Json out = {{"stored", tally.stored},  {"rejected", tally.rejected}, {"skipped", conversation.skipped},
+                {"users", users.size()},   {"sessions", sessions.size()}, {"format", FormatName(conversation.format)},
+                {"seconds", seconds},      {"turns_per_second", rate}};
+    std::printf("%s\n", Dump(out).c_str());
+  } else {
+    std::printf("stored %lld turns (%zu users, %zu sessions, format %s) in %.2f s (%.1f turns/s)",
+                static_cast<long long>(tally.stored), users.size(), sessions.size(),
+                FormatName(conversation.format), seconds, rate);
+    if (conversation.skipped > 0) std::printf("; skipped %d messages without text", conversation.skipped);
+    if (tally.rejected > 0) std::printf("; rejected %lld invalid turns", static_cast<long long>(tally.rejected));
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandFn RegisterIngest(CLI::App& app, CommonOptions& common) {
+  auto* sub = app.add_subcommand(
+      "ingest",
+      "Store each turn of a past conversation as a memory, with speaker and date metadata.");
+  auto args = std::make_shared<IngestArgs>();
+  sub->add_option("file", args->file, "Conversation file; - for stdin")->required();
+  sub->add_option("--format", args->format, "File format; auto tells LoCoMo from messages")
+      ->check(CLI::IsMember({"auto", "messages", "locomo"}))
+      ->capture_default_str();
+  AddScopeOption(sub, "--scope", &args->scope,
+                 "Level to save the turns at (session: visible only from that session)")
+      ->capture_default_str();
+  sub->add_option("--conversation", args->conversations,
+                  "LoCoMo: only the conversations with these sample_ids (repeatable)");
+  sub->add_option("--importance", args->importance, "Importance of every turn, 0 to 1")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  sub->add_option("--batch-size", args->batch_size, "Turns per transaction")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  AddCommonOptions(sub, &common);
+  sub->footer(
+      "Each turn becomes \"<speaker>: <text>\". Formats:\n"
+      "  messages  {\"messages\": [{\"role\", \"content\"}, ...]}, a JSON list of messages, or JSON\n"
+      "            Lines (one message per line). content is a string or a list of parts\n"
+      "            [{\"type\": \"text\", \"text\": ...}]; system messages and messages without text\n"
+      "            (tool calls) are skipped. Needs --user; --session is recorded when given.\n"
+      "            Metadata: {speaker (name or role), role, index, date (from date/timestamp/\n"
+      "            created_at when present), session}.\n"
+      "  locomo    The LoCoMo benchmark file: user = --user or each sample_id, session = session_N,\n"
+      "            image captions appended; metadata {speaker, dia_id, session, date, sample_id}.\n"
+      "Turns are saved in transactions of --batch-size. A progress bar is drawn on stderr when it\n"
+      "is a terminal; a summary line (turns stored, rate) is always printed.\n"
+      "\n"
+      "Examples:\n"
+      "  memstrata ingest chat.json --user bob --session 2024-05-01\n"
+      "  memstrata ingest locomo10.json --format locomo --conversation conv-26 --db locomo.db");
+  return [args, &common] { return RunIngest(*args, common); };
+}
+
+}  // namespace memstrata::cli

@@ -1,0 +1,108 @@
+// memstrata search: hybrid (vector + full-text) search from a scope context.
+#include <cstdio>
+
+#include "cli/common.h"
+#include "cli/errors.h"
+#include "cli/record_json.h"
+#include "cli/text_output.h"
+
+namespace memstrata::cli {
+namespace {
+
+struct SearchArgs {
+  std::string query;
+  int top_k = 10;
+  double min_score = 0;
+  std::string mode = "hybrid";
+  std::vector<std::string> filters;
+  std::vector<std::string> scopes;
+};
+
+// key=value -> (key, JSON text). A value that is valid JSON (3, true, "x") is
+// used as is; anything else is taken as a string.
+bool ParseFilter(const std::string& filter, std::pair<std::string, std::string>* out) {
+  size_t eq = filter.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  std::string value = filter.substr(eq + 1);
+  Json parsed = Json::parse(value, nullptr, false);
+  out->first = filter.substr(0, eq);
+  out->second = parsed.is_discarded() || parsed.is_structured() ? Dump(Json(value)) : Dump(parsed);
+  return true;
+}
+
+int RunSearch(const SearchArgs& args, const CommonOptions& common) {
+  if (int rc = RequireUser(common, "search")) return rc;
+  SearchRequest request;
+  request.query = args.query;
+  request.context = common.context;
+  request.top_k = args.top_k;
+  request.min_score = args.min_score;
+  request.mode = args.mode == "vector" ? SearchMode::kVector
+                 : args.mode == "text" ? SearchMode::kText
+                                       : SearchMode::kHybrid;
+  request.scopes = ToScopes(args.scopes);
+  for (const std::string& filter : args.filters) {
+    std::pair<std::string, std::string> parsed;
+    if (!ParseFilter(filter, &parsed)) {
+      return ReportUsageError("--filter expects key=value, got '" + filter + "'", common.json);
+    }
+    request.metadata_equals.push_back(std::move(parsed));
+  }
+  // Text-only search needs no embedder, so it works without a model.
+  EmbedderNeed need = request.mode == SearchMode::kText ? EmbedderNeed::kOptional : EmbedderNeed::kRequired;
+  int rc = 0;
+  auto store = OpenStore(common, need, CreateMode::kMustExist, &rc);
+  if (!store) return rc;
+  auto results = store->Search(request);
+  if (!results.ok()) return ReportError(results.status(), common.json);
+  if (common.json) {
+    Json out = Json::array();
+    for (const SearchResult& result : *results) out.push_back(ResultToJson(result));
+    std::printf("%s\n", Dump(out).c_str());
+    return kExitOk;
+  }
+  if (results->empty()) {
+    std::printf("no matching memories\n");
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const SearchResult& result : *results) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.3f", result.score);
+    const MemoryRecord& r = result.record;
+    rows.push_back({score, ScopeName(r.scope), r.source_agent.empty() ? "-" : r.source_agent, r.id,
+                    Excerpt(r.content, 80)});
+  }
+  PrintTable({"SCORE", "SCOPE", "AGENT", "ID", "CONTENT"}, rows);
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandFn RegisterSearch(CLI::App& app, CommonOptions& common) {
+  auto* sub = app.add_subcommand(
+      "search", "Search the memories visible from --user/--session/--agent/--turn (hybrid by default).");
+  auto args = std::make_shared<SearchArgs>();
+  sub->add_option("query", args->query, "What to look for")->required();
+  sub->add_option("-k,--top-k", args->top_k, "Number of results")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  sub->add_option("--min-score", args->min_score, "Drop results whose fused score is lower")
+      ->capture_default_str();
+  sub->add_option("--mode", args->mode, "hybrid (vector + BM25 fused), vector or text (BM25 only)")
+      ->check(CLI::IsMember({"hybrid", "vector", "text"}))
+      ->capture_default_str();
+  sub->add_option("--filter", args->filters,
+                  "Metadata equality key=value, repeatable (all must match); a value that is valid "
+                  "JSON (3, true, \"3\") is compared as JSON, anything else as a string");
+  AddScopeListOption(sub, &args->scopes, "Only these levels (repeatable or comma-separated)");
+  AddCommonOptions(sub, &common);
+  sub->footer(
+      "Examples:\n"
+      "  memstrata search \"package manager\" --user team\n"
+      "  memstrata search \"deadline\" --user bob --session afternoon-session --top-k 3 --json\n"
+      "  memstrata search \"trip\" --user conv-26 --filter speaker=Caroline");
+  return [args, &common] { return RunSearch(*args, common); };
+}
+
+}  // namespace memstrata::cli

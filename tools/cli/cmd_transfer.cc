@@ -1,0 +1,184 @@
+// memstrata export and memstrata import: JSON Lines, one memory per line, with
+// every field; import keeps ids and timestamps so the round trip is lossless.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "cli/common.h"
+#include "cli/errors.h"
+#include "cli/record_json.h"
+
+namespace memstrata::cli {
+namespace {
+
+constexpr int kExportPage = 1000;
+
+struct ExportArgs {
+  std::string out = "-";
+  bool with_vectors = false;
+};
+
+int RunExport(const ExportArgs& args, const CommonOptions& common) {
+  int rc = 0;
+  auto store = OpenStore(common, EmbedderNeed::kOptional, CreateMode::kMustExist, &rc);
+  if (!store) return rc;
+  std::ofstream file;
+  if (args.out != "-") {
+    file.open(args.out, std::ios::binary | std::ios::trunc);
+    if (!file) return ReportError(Status::IOError("cannot write '" + args.out + "'"), common.json);
+  }
+  std::ostream& out = args.out == "-" ? std::cout : file;
+  // Without --user this asks for every user's memories (an empty user id with
+  // visible_only=false); with --user, that user's, narrowed by the other ids.
+  ListRequest request;
+  request.context = common.context;
+  request.visible_only = false;
+  request.limit = kExportPage;
+  int64_t count = 0;
+  for (;;) {
+    auto page = store->List(request);
+    if (!page.ok()) {
+      Status st = page.status();
+      if (common.context.user_id.empty() && st.code() == Status::Code::kInvalidArgument) {
+        return ReportUsageError("export of the whole store is not supported by this store (" + st.message() +
+                                "); pass --user ID",
+                                common.json);
+      }
+      return ReportError(st, common.json);
+    }
+    for (const MemoryRecord& record : *page) {
+      Json line = RecordToJson(record);
+      if (args.with_vectors) {
+        auto vector = store->GetVector(record.id);
+        if (!vector.ok()) return ReportError(vector.status(), common.json);
+        line["vector"] = EncodeVector(*vector);
+      }
+      out << Dump(line) << '\n';
+      ++count;
+    }
+    if (static_cast<int>(page->size()) < kExportPage) break;
+    request.offset += kExportPage;
+  }
+  out.flush();
+  if (!out) return ReportError(Status::IOError("writing '" + args.out + "' failed"), common.json);
+  std::fprintf(stderr, "memstrata: exported %lld memories to %s\n", static_cast<long long>(count),
+               args.out == "-" ? "stdout" : args.out.c_str());
+  return kExitOk;
+}
+
+struct ImportLine {
+  MemoryRecord record;
+  std::vector<float> vector;  // empty: re-embed
+};
+
+// Parses the whole input before touching the store, so a bad line 500 does
+// not leave half a file imported.
+Status ReadImportFile(const std::string& path, std::vector<ImportLine>* lines) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return Status::IOError("cannot read '" + path + "'");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text;
+  for (int number = 1; std::getline(in, text); ++number) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto where = [&](const std::string& why) { return "line " + std::to_string(number) + ": " + why; };
+    Json json = Json::parse(text, nullptr, false);
+    if (json.is_discarded()) return Status::InvalidArgument(where("not valid JSON"));
+    auto record = RecordFromJson(json);
+    if (!record.ok()) return Status::InvalidArgument(where(record.status().message()));
+    ImportLine line{std::move(record).value(), {}};
+    if (auto it = json.find("vector"); it != json.end() && !it->is_null()) {
+      if (!it->is_string()) return Status::InvalidArgument(where("field 'vector' must be a base64 string"));
+      auto vector = DecodeVector(it->get<std::string>());
+      if (!vector.ok()) return Status::InvalidArgument(where(vector.status().message()));
+      line.vector = std::move(vector).value();
+    }
+    lines->push_back(std::move(line));
+  }
+  if (in.bad()) return Status::IOError("reading '" + path + "' failed");
+  return Status::OK();
+}
+
+int RunImport(const std::string& path, const CommonOptions& common) {
+  std::vector<ImportLine> lines;
+  if (Status st = ReadImportFile(path, &lines); !st.ok()) return ReportError(st, common.json);
+  bool all_have_vectors = true;
+  for (const ImportLine& line : lines) all_have_vectors = all_have_vectors && !line.vector.empty();
+  int rc = 0;
+  auto store = OpenStore(common, all_have_vectors ? EmbedderNeed::kOptional : EmbedderNeed::kRequired,
+                         CreateMode::kCreate, &rc);
+  if (!store) return rc;
+  int64_t imported = 0, existing = 0, embedded = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const ImportLine& line = lines[i];
+    // A vector of another dimension (another model) is re-derived from the text.
+    bool usable = !line.vector.empty() && static_cast<int>(line.vector.size()) == store->dimension();
+    auto added = store->Import(line.record, usable ? &line.vector : nullptr);
+    if (!added.ok()) {
+      return ReportError(added.status().code(),
+                         "record " + std::to_string(i + 1) + " (id " + line.record.id + "): " +
+                             added.status().message() + "; the " + std::to_string(imported) +
+                             " new records before it were imported",
+                         common.json);
+    }
+    if (*added) {
+      ++imported;
+      embedded += !usable;
+    } else {
+      ++existing;
+    }
+  }
+  if (common.json) {
+    std::printf("%s\n", Dump(Json{{"imported", imported}, {"skipped_existing", existing}, {"embedded", embedded}})
+                            .c_str());
+  } else {
+    std::printf("imported %lld memories (%lld embedded from their text), skipped %lld already present\n",
+                static_cast<long long>(imported), static_cast<long long>(embedded),
+                static_cast<long long>(existing));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandFn RegisterExport(CLI::App& app, CommonOptions& common) {
+  auto* sub = app.add_subcommand(
+      "export",
+      "Write memories as JSON Lines, one memory per line with every field.");
+  auto args = std::make_shared<ExportArgs>();
+  sub->add_option("-o,--out", args->out, "Output file; - for stdout")->capture_default_str();
+  sub->add_flag("--with-vectors", args->with_vectors,
+                "Include each stored vector as base64 of little-endian float32 (import then skips embedding)");
+  AddCommonOptions(sub, &common);
+  sub->footer(
+      "Exports the whole store, or with --user that user's memories saved with the ids given.\n"
+      "Fields: id, content, scope, user_id, session_id, agent_id, turn_id, source_agent,\n"
+      "importance, created_at, updated_at (ISO 8601 UTC, microseconds), content_hash, metadata,\n"
+      "and vector with --with-vectors.\n"
+      "\n"
+      "Examples:\n"
+      "  memstrata export --out backup.jsonl\n"
+      "  memstrata export --user team --with-vectors > team.jsonl");
+  return [args, &common] { return RunExport(*args, common); };
+}
+
+CommandFn RegisterImport(CLI::App& app, CommonOptions& common) {
+  auto* sub = app.add_subcommand(
+      "import",
+      "Read JSON Lines written by export, keeping ids and timestamps.");
+  auto path = std::make_shared<std::string>();
+  sub->add_option("file", *path, "JSON Lines file; - for stdin")->required();
+  AddCommonOptions(sub, &common);
+  sub->footer(
+      "A memory whose id already exists is left unchanged. Vectors are used when present and of\n"
+      "the store's dimension, otherwise embedded from the content. The whole file is checked\n"
+      "before anything is stored.\n"
+      "\n"
+      "Example:\n"
+      "  memstrata import backup.jsonl --db restored.db");
+  return [path, &common] { return RunImport(*path, common); };
+}
+
+}  // namespace memstrata::cli

@@ -1,0 +1,141 @@
+#include "cli/common.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli/errors.h"
+
+namespace memstrata::cli {
+namespace {
+
+const std::vector<std::string> kScopeNames = {"user", "session", "agent", "turn"};
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+}
+
+// Builds the embedder the options ask for. A missing model dir for the native
+// embedder is a usage error with the fix in the message.
+std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, EmbedderNeed need,
+                                       bool json, int* exit_code) {
+  EmbedderOptions options;
+  options.model = common.embedder_model;
+  if (common.embedder == "native") {
+    if (common.model_dir.empty()) {
+      if (need == EmbedderNeed::kOptional) return nullptr;
+      *exit_code = ReportUsageError(
+          "no embedding model: pass --model-dir DIR or set MEMSTRATA_MODEL_DIR to a directory "
+          "with config.json, vocab.txt and model.safetensors (the pip-installed `memstrata` "
+          "command sets it to the bundled model)",
+          json);
+      return nullptr;
+    }
+    options.backend = EmbedderBackend::kNative;
+    options.model_dir = common.model_dir;
+  } else if (common.embedder == "openai") {
+    options.backend = EmbedderBackend::kOpenAI;
+    options.base_url = common.embedder_url.empty() ? "https://api.openai.com/v1" : common.embedder_url;
+    if (options.model.empty()) options.model = "text-embedding-3-small";
+    options.api_key = EnvOr("OPENAI_API_KEY", "");
+  } else {  // ollama (the option's validator admits nothing else)
+    options.backend = EmbedderBackend::kOllama;
+    options.base_url = common.embedder_url.empty() ? "http://127.0.0.1:11434/v1" : common.embedder_url;
+    if (options.model.empty()) options.model = "nomic-embed-text";
+    options.api_key = EnvOr("OPENAI_API_KEY", "");
+  }
+  auto embedder = NewEmbedder(options);
+  if (!embedder.ok()) {
+    *exit_code = ReportError(embedder.status(), json);
+    return nullptr;
+  }
+  return std::move(embedder).value();
+}
+
+}  // namespace
+
+void AddCommonOptions(CLI::App* sub, CommonOptions* common) {
+  sub->add_option("--db", common->db, "Store file (SQLite), created by add/import/ingest")
+      ->envname("MEMSTRATA_DB")
+      ->capture_default_str()
+      ->group("Store");
+  sub->add_flag("--json", common->json, "Print JSON instead of text (errors too: {\"error\": ...})")
+      ->group("Store");
+  sub->add_option("--user", common->context.user_id, "User id: whose memories")->group("Scope");
+  sub->add_option("--session", common->context.session_id, "Session id")->group("Scope");
+  sub->add_option("--agent", common->context.agent_id,
+                  "Agent id (at user scope: recorded as the memory's source agent)")
+      ->group("Scope");
+  sub->add_option("--turn", common->context.turn_id, "Turn id")->group("Scope");
+  sub->add_option("--model-dir", common->model_dir,
+                  "Native embedder: model directory (config.json, vocab.txt, model.safetensors)")
+      ->envname("MEMSTRATA_MODEL_DIR")
+      ->group("Embedder");
+  sub->add_option("--embedder", common->embedder, "Embedding backend")
+      ->check(CLI::IsMember({"native", "openai", "ollama"}))
+      ->capture_default_str()
+      ->group("Embedder");
+  sub->add_option("--embedder-model", common->embedder_model,
+                  "Model name for openai (default text-embedding-3-small) or ollama "
+                  "(default nomic-embed-text)")
+      ->group("Embedder");
+  sub->add_option("--embedder-url", common->embedder_url,
+                  "Base URL ending in /v1 for openai/ollama; the key comes from OPENAI_API_KEY")
+      ->group("Embedder");
+}
+
+CLI::Option* AddScopeOption(CLI::App* sub, const std::string& name, std::string* target,
+                            const std::string& help) {
+  return sub->add_option(name, *target, help)->check(CLI::IsMember(kScopeNames));
+}
+
+CLI::Option* AddScopeListOption(CLI::App* sub, std::vector<std::string>* target,
+                                const std::string& help) {
+  return sub->add_option("--scope", *target, help)
+      ->delimiter(',')
+      ->check(CLI::IsMember(kScopeNames));
+}
+
+std::vector<Scope> ToScopes(const std::vector<std::string>& names) {
+  std::vector<Scope> scopes;
+  for (const std::string& name : names) {
+    auto scope = ParseScope(name);
+    if (scope.ok()) scopes.push_back(*scope);  // validated by the option's check
+  }
+  return scopes;
+}
+
+std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, EmbedderNeed need,
+                                       CreateMode create, int* exit_code) {
+  *exit_code = kExitOk;
+  OpenOptions options;
+  options.db_path = common.db;
+  // Reading commands never create a file: a typo in --db should not leave an
+  // empty store behind and report "no memories".
+  options.create_if_missing = create == CreateMode::kCreate;
+  if (create == CreateMode::kMustExist && common.db != ":memory:") {
+    std::error_code ec;
+    if (!std::filesystem::exists(common.db, ec)) {
+      *exit_code = ReportError(
+          Status::IOError("no store at '" + common.db +
+                          "' (pass --db PATH or set MEMSTRATA_DB; add, import and ingest create one)"),
+          common.json);
+      return nullptr;
+    }
+  }
+  std::unique_ptr<Embedder> embedder = MakeEmbedder(common, need, common.json, exit_code);
+  if (*exit_code != kExitOk) return nullptr;
+  auto store = MemoryStore::Open(options, std::move(embedder));
+  if (!store.ok()) {
+    *exit_code = ReportError(store.status(), common.json);
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+int RequireUser(const CommonOptions& common, const char* command) {
+  if (!common.context.user_id.empty()) return kExitOk;
+  return ReportUsageError(std::string(command) + " needs --user ID", common.json);
+}
+
+}  // namespace memstrata::cli

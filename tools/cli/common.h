@@ -1,0 +1,70 @@
+// What every subcommand shares: the store path, the scope ids, --json and the
+// embedder choice; and opening the store from them.
+#ifndef MEMSTRATA_TOOLS_CLI_COMMON_H_
+#define MEMSTRATA_TOOLS_CLI_COMMON_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "memstrata/memstrata.h"
+
+namespace memstrata::cli {
+
+struct CommonOptions {
+  std::string db = "memstrata.db";
+  ScopeContext context;
+  bool json = false;
+  std::string model_dir;
+  std::string embedder = "native";
+  std::string embedder_model;
+  std::string embedder_url;
+};
+
+// A parsed subcommand's body; returns the process exit code.
+using CommandFn = std::function<int()>;
+
+// One subcommand: adds itself to `app` and returns its body.
+// Every Register* function lives in its own cmd_*.cc.
+CommandFn RegisterAdd(CLI::App& app, CommonOptions& common);
+CommandFn RegisterSearch(CLI::App& app, CommonOptions& common);
+CommandFn RegisterList(CLI::App& app, CommonOptions& common);
+CommandFn RegisterGet(CLI::App& app, CommonOptions& common);
+CommandFn RegisterDelete(CLI::App& app, CommonOptions& common);
+CommandFn RegisterClear(CLI::App& app, CommonOptions& common);
+CommandFn RegisterStats(CLI::App& app, CommonOptions& common);
+CommandFn RegisterExport(CLI::App& app, CommonOptions& common);
+CommandFn RegisterImport(CLI::App& app, CommonOptions& common);
+CommandFn RegisterIngest(CLI::App& app, CommonOptions& common);
+
+// Adds --db, --user/--session/--agent/--turn, --json and the embedder options
+// to a subcommand, so each one's --help is complete on its own.
+void AddCommonOptions(CLI::App* sub, CommonOptions* common);
+
+// Adds a --scope option accepting user|session|agent|turn.
+CLI::Option* AddScopeOption(CLI::App* sub, const std::string& name, std::string* target,
+                            const std::string& help);
+CLI::Option* AddScopeListOption(CLI::App* sub, std::vector<std::string>* target,
+                                const std::string& help);
+std::vector<Scope> ToScopes(const std::vector<std::string>& names);
+
+enum class EmbedderNeed {
+  kRequired,  // the command embeds text (add, search, ingest)
+  kOptional,  // the store is opened with the embedder when one is configured
+};
+enum class CreateMode { kCreate, kMustExist };
+
+// Opens the store named by --db. On failure prints the error (see errors.h)
+// and returns nullptr with *exit_code set.
+std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, EmbedderNeed need,
+                                       CreateMode create, int* exit_code);
+
+// A usage error unless --user was given; returns 0 when it was.
+int RequireUser(const CommonOptions& common, const char* command);
+
+}  // namespace memstrata::cli
+
+#endif  // MEMSTRATA_TOOLS_CLI_COMMON_H_
