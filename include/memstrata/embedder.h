@@ -21,6 +21,8 @@ enum class EmbedderBackend : int {
   kLocal = 2,   // sentence-transformers in Python: a later release (NotSupported now)
   kOpenAI = 3,  // HTTP POST {base_url}/embeddings, OpenAI wire format
   kOllama = 4,  // the same wire format at Ollama's OpenAI-compatible /v1 endpoint
+  kHash = 5,    // deterministic word-hashing vectors, no model: a test double for
+                // users' own tests (lexical overlap only, not semantic)
 };
 
 struct EmbedderOptions {
@@ -34,7 +36,7 @@ struct EmbedderOptions {
   // kOpenAI / kOllama: base URL ending in /v1 ("http://127.0.0.1:11434/v1" for Ollama).
   std::string base_url;
   std::string api_key;         // sent as "Authorization: Bearer ..." when not empty
-  int dimension = 0;           // 0: ask the model (HTTP backends learn it from the first reply)
+  int dimension = 0;           // 0: ask the model (kHash: 256) (HTTP backends learn it from the first reply)
   int max_tokens = 256;        // kNative: truncation length including [CLS] and [SEP]
   int batch_size = 32;         // texts per forward pass / per HTTP request
   int num_threads = 1;         // kNative: BLAS threads (1 = one core, predictable latency)

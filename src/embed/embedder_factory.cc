@@ -1,6 +1,7 @@
 // The one place an embedding backend is chosen.
 #include "memstrata/embedder.h"
 
+#include "embed/hash_embedder.h"
 #include "embed/http_embedder.h"
 #include "embed/native_embedder.h"
 
@@ -23,6 +24,8 @@ Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options) {
     case EmbedderBackend::kOpenAI:
     case EmbedderBackend::kOllama:
       return NewHttpEmbedder(options);
+    case EmbedderBackend::kHash:
+      return NewHashEmbedder(options);
     case EmbedderBackend::kOnnx:
       return Status::NotSupported(
           "embedder backend ONNX (onnxruntime) is not available in this release; "
