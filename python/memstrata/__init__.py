@@ -15,6 +15,7 @@ encoder) behind a small Python API::
 from ._core import __version__ as _engine_version
 from ._model import bundled_model_dir
 from .config import Durability, EmbedderBackend, MemoryConfig, VectorBackend
+from . import errors as _errors
 from .errors import (
     ConfigError,
     CorruptionError,
@@ -44,15 +45,5 @@ __all__ = [
     "MemoryRecord",
     "SearchResult",
     "bundled_model_dir",
-    "MemstrataError",
-    "InvalidInputError",
-    "InvalidTypeError",
-    "ConfigError",
-    "NotFoundError",
-    "StoreError",
-    "CorruptionError",
-    "DimensionMismatchError",
-    "EmbedderError",
-    "NotSupportedError",
-    "InternalError",
 ]
+__all__ += _errors.__all__

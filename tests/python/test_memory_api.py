@@ -214,3 +214,61 @@ def test_in_memory_store(model_dir):
     with SyncMemory(db_path=":memory:", model_dir=model_dir) as m:
         mid = m.save("ephemeral", user_id=fresh_user())
         assert m.get(mid).content == "ephemeral"
+
+
+def _batch(n: int, user: str) -> list[dict]:
+    return [{"content": f"Long note {i} about rivers, mountains, trains and the weather "
+                        f"in the north of the country, written for the GIL test", "user_id": user}
+            for i in range(n)]
+
+
+def test_engine_calls_release_the_gil(mem: SyncMemory):
+    import threading
+    import time
+
+    def spin(until) -> int:
+        spins = 0
+        while not until():  # pure-Python work: runs only while this thread has the GIL
+            spins += 1
+        return spins
+
+    t0 = time.perf_counter()
+    baseline = spin(lambda: time.perf_counter() - t0 > 0.1) / 0.1  # spins per second alone
+
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (mem.save_many(_batch(150, "gil")), done.set()))
+    start = time.perf_counter()
+    worker.start()
+    spins = spin(done.is_set)
+    worker.join()
+    elapsed = time.perf_counter() - start
+    assert elapsed > 0.05, "batch too fast to measure"
+    # With the GIL held during the engine call this thread would get ~one 5 ms slice.
+    assert spins > 0.25 * baseline * elapsed, (spins, baseline, elapsed)
+
+
+def test_async_calls_do_not_block_the_event_loop(config):
+    import asyncio
+
+    async def main():
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.005)
+                ticks += 1
+
+        async with Memory(config) as m:
+            task = asyncio.create_task(ticker())
+            await asyncio.sleep(0)
+            loop = asyncio.get_running_loop()
+            t0 = loop.time()
+            await m.save_many(_batch(150, "loop"))
+            elapsed = loop.time() - t0
+            task.cancel()
+        return ticks, elapsed
+
+    ticks, elapsed = run(main())
+    assert elapsed > 0.05
+    assert ticks >= elapsed / 0.005 / 4, (ticks, elapsed)
