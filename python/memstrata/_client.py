@@ -34,6 +34,7 @@ _BACKENDS = {
     EmbedderBackend.LOCAL: 2,
     EmbedderBackend.OPENAI: 3,
     EmbedderBackend.OLLAMA: 4,
+    EmbedderBackend.HASH: 5,
 }
 SAVE_KEYS = frozenset(
     {"content", "user_id", "session_id", "agent_id", "turn_id", "scope", "importance",
@@ -227,8 +228,8 @@ def open_store(config: MemoryConfig) -> Any:
     embedder = _core.Embedder(
         backend=_BACKENDS[backend],
         model_dir=model_dir,
-        # NATIVE labels vectors with the weights' own name; HTTP sends this name.
-        model="" if backend is EmbedderBackend.NATIVE else config.embedder_model,
+        # HTTP sends this name; the others label vectors with their own model id.
+        model=config.embedder_model if backend.is_http else "",
         base_url=config.base_url(),
         api_key=config.api_key(),
         dimension=config.vector_dimension or 0,

@@ -25,6 +25,13 @@ class EmbedderBackend(str, enum.Enum):
     LOCAL = "local"  #: sentence-transformers in Python: a later release (NotSupportedError now)
     OPENAI = "openai"  #: HTTP ``{embedder_base_url}/embeddings``, OpenAI wire format
     OLLAMA = "ollama"  #: the same wire format at Ollama's ``/v1`` endpoint
+    #: Deterministic word-hashing vectors, no model: a test double for your own tests
+    #: (matches lexical overlap only, not meaning).
+    HASH = "hash"
+
+    @property
+    def is_http(self) -> bool:
+        return self in (EmbedderBackend.OPENAI, EmbedderBackend.OLLAMA)
 
 
 class VectorBackend(str, enum.Enum):

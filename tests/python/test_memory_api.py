@@ -272,3 +272,13 @@ def test_async_calls_do_not_block_the_event_loop(config):
     ticks, elapsed = run(main())
     assert elapsed > 0.05
     assert ticks >= elapsed / 0.005 / 4, (ticks, elapsed)
+
+
+def test_hash_embedder_test_double(tmp_path):
+    # The deterministic, model-free embedder users can pick for their own tests.
+    with SyncMemory(db_path=str(tmp_path / "h.db"), embedder_backend="hash") as m:
+        mid = m.save("alpha beta gamma", user_id="u")
+        m.save("delta epsilon", user_id="u")
+        assert m.search("beta gamma", user_id="u", mode="vector")[0].id == mid
+        st = m.stats()
+        assert st["dimension"] == 384 and "MiniLM" not in st["embedder_model"]
