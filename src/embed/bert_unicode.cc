@@ -22,6 +22,19 @@ constexpr Override kOverrides[] = {
 #include "embed/bert_unicode_table.inc"
 };
 
+// Lowercase mappings that Rust's newer Unicode data has and utf8proc's lacks.
+struct LowerPair {
+  char32_t from, to;
+};
+constexpr LowerPair kLowerOverrides[] = {
+#include "embed/bert_lowercase_table.inc"
+};
+
+// Code points the `tokenizers` NFD (older tables) leaves whole; sorted.
+constexpr char32_t kNfdKeep[] = {
+#include "embed/bert_nfd_table.inc"
+};
+
 bool IsAsciiPunct(char32_t c) {
   return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
          (c >= 123 && c <= 126);
@@ -119,6 +132,10 @@ std::vector<char32_t> Nfd(const std::vector<char32_t>& cps) {
   out.reserve(cps.size() + 8);
   utf8proc_int32_t buf[32];
   for (char32_t c : cps) {
+    if (c >= 0x80 && std::binary_search(std::begin(kNfdKeep), std::end(kNfdKeep), c)) {
+      out.push_back(c);
+      continue;
+    }
     int last_boundclass = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buf, 32,
                                                  UTF8PROC_DECOMPOSE, &last_boundclass);
@@ -154,6 +171,15 @@ void AppendLowercase(char32_t c, std::vector<char32_t>* out) {
     out->push_back(U'i');
     out->push_back(0x307);
     return;
+  }
+  if (c >= 0x80) {
+    const LowerPair* end = std::end(kLowerOverrides);
+    const LowerPair* it = std::lower_bound(std::begin(kLowerOverrides), end, c,
+                                           [](const LowerPair& p, char32_t v) { return p.from < v; });
+    if (it != end && it->from == c) {
+      out->push_back(it->to);
+      return;
+    }
   }
   out->push_back(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
 }
