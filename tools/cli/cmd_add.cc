@@ -34,7 +34,7 @@ int RunAdd(const AddArgs& args, const CommonOptions& common) {
     return ReportUsageError(st.message() + " (pass --session/--agent/--turn)", common.json);
   }
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kRequired, CreateMode::kCreate, &rc);
+  auto store = OpenStore(common, CreateMode::kCreate, &rc);
   if (!store) return rc;
   auto id = store->Save(request);
   if (!id.ok()) return ReportError(id.status(), common.json);

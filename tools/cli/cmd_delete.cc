@@ -10,7 +10,7 @@ namespace {
 
 int RunDelete(const std::string& id, const CommonOptions& common) {
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kOptional, CreateMode::kMustExist, &rc);
+  auto store = OpenStore(common, CreateMode::kMustExist, &rc);
   if (!store) return rc;
   if (Status st = store->Delete(id); !st.ok()) return ReportError(st, common.json);
   if (common.json) {
@@ -39,7 +39,7 @@ int RunClear(bool yes, const CommonOptions& common) {
     return ReportUsageError("clear would delete " + ClearTarget(c) + "; pass --yes to delete them", common.json);
   }
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kOptional, CreateMode::kMustExist, &rc);
+  auto store = OpenStore(common, CreateMode::kMustExist, &rc);
   if (!store) return rc;
   auto deleted = store->Clear(c);
   if (!deleted.ok()) return ReportError(deleted.status(), common.json);

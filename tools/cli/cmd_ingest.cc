@@ -90,7 +90,7 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
     sessions.insert(turn.user_id + "\n" + turn.session_id);
   }
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kRequired, CreateMode::kCreate, &rc);
+  auto store = OpenStore(common, CreateMode::kCreate, &rc);
   if (!store) return rc;
 
   Tally tally;

@@ -25,7 +25,7 @@ int RunList(const ListArgs& args, const CommonOptions& common) {
   request.limit = args.limit;
   request.offset = args.offset;
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kOptional, CreateMode::kMustExist, &rc);
+  auto store = OpenStore(common, CreateMode::kMustExist, &rc);
   if (!store) return rc;
   auto records = store->List(request);
   if (!records.ok()) return ReportError(records.status(), common.json);
@@ -51,7 +51,7 @@ int RunList(const ListArgs& args, const CommonOptions& common) {
 
 int RunGet(const std::string& id, const CommonOptions& common) {
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kOptional, CreateMode::kMustExist, &rc);
+  auto store = OpenStore(common, CreateMode::kMustExist, &rc);
   if (!store) return rc;
   auto record = store->Get(id);
   if (!record.ok()) return ReportError(record.status(), common.json);
@@ -67,7 +67,7 @@ int RunGet(const std::string& id, const CommonOptions& common) {
 
 CommandFn RegisterList(CLI::App& app, CommonOptions& common) {
   auto* sub = app.add_subcommand(
-      "list", "List the memories visible from --user/--session/--agent/--turn, oldest first.");
+      "list", "List the memories visible from --user/--session/--agent/--turn, newest first.");
   auto args = std::make_shared<ListArgs>();
   AddScopeListOption(sub, &args->scopes, "Only these levels (repeatable or comma-separated)");
   sub->add_option("--limit", args->limit, "At most this many (0: no limit)")

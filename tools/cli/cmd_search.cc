@@ -48,10 +48,8 @@ int RunSearch(const SearchArgs& args, const CommonOptions& common) {
     }
     request.metadata_equals.push_back(std::move(parsed));
   }
-  // Text-only search needs no embedder, so it works without a model.
-  EmbedderNeed need = request.mode == SearchMode::kText ? EmbedderNeed::kOptional : EmbedderNeed::kRequired;
   int rc = 0;
-  auto store = OpenStore(common, need, CreateMode::kMustExist, &rc);
+  auto store = OpenStore(common, CreateMode::kMustExist, &rc);
   if (!store) return rc;
   auto results = store->Search(request);
   if (!results.ok()) return ReportError(results.status(), common.json);

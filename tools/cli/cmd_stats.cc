@@ -10,7 +10,7 @@ namespace {
 
 int RunStats(const CommonOptions& common) {
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kOptional, CreateMode::kMustExist, &rc);
+  auto store = OpenStore(common, CreateMode::kMustExist, &rc);
   if (!store) return rc;
   auto stats = store->Stats(common.context);
   if (!stats.ok()) return ReportError(stats.status(), common.json);

@@ -1,5 +1,6 @@
 // memstrata export and memstrata import: JSON Lines, one memory per line, with
 // every field; import keeps ids and timestamps so the round trip is lossless.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -20,7 +21,7 @@ struct ExportArgs {
 
 int RunExport(const ExportArgs& args, const CommonOptions& common) {
   int rc = 0;
-  auto store = OpenStore(common, EmbedderNeed::kOptional, CreateMode::kMustExist, &rc);
+  auto store = OpenStore(common, CreateMode::kMustExist, &rc);
   if (!store) return rc;
   std::ofstream file;
   if (args.out != "-") {
@@ -104,11 +105,15 @@ Status ReadImportFile(const std::string& path, std::vector<ImportLine>* lines) {
 int RunImport(const std::string& path, const CommonOptions& common) {
   std::vector<ImportLine> lines;
   if (Status st = ReadImportFile(path, &lines); !st.ok()) return ReportError(st, common.json);
-  bool all_have_vectors = true;
-  for (const ImportLine& line : lines) all_have_vectors = all_have_vectors && !line.vector.empty();
+  // Oldest first, and among equal timestamps in reverse file order: export
+  // lists newest first, so this gives the records the same relative order in
+  // the new store and a re-export prints the same lines in the same order.
+  std::reverse(lines.begin(), lines.end());
+  std::stable_sort(lines.begin(), lines.end(), [](const ImportLine& a, const ImportLine& b) {
+    return a.record.created_at < b.record.created_at;
+  });
   int rc = 0;
-  auto store = OpenStore(common, all_have_vectors ? EmbedderNeed::kOptional : EmbedderNeed::kRequired,
-                         CreateMode::kCreate, &rc);
+  auto store = OpenStore(common, CreateMode::kCreate, &rc);
   if (!store) return rc;
   int64_t imported = 0, existing = 0, embedded = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -118,7 +123,7 @@ int RunImport(const std::string& path, const CommonOptions& common) {
     auto added = store->Import(line.record, usable ? &line.vector : nullptr);
     if (!added.ok()) {
       return ReportError(added.status().code(),
-                         "record " + std::to_string(i + 1) + " (id " + line.record.id + "): " +
+                         "memory " + line.record.id + ": " +
                              added.status().message() + "; the " + std::to_string(imported) +
                              " new records before it were imported",
                          common.json);

@@ -15,15 +15,14 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr && *value != '\0' ? std::string(value) : fallback;
 }
 
-// Builds the embedder the options ask for. A missing model dir for the native
-// embedder is a usage error with the fix in the message.
-std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, EmbedderNeed need,
-                                       bool json, int* exit_code) {
+// Builds the embedder the options ask for. Every command needs one, even
+// those that do not embed: the store checks it is the model it was built with.
+// A missing model dir for the native embedder is a usage error with the fix.
+std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, bool json, int* exit_code) {
   EmbedderOptions options;
   options.model = common.embedder_model;
   if (common.embedder == "native") {
     if (common.model_dir.empty()) {
-      if (need == EmbedderNeed::kOptional) return nullptr;
       *exit_code = ReportUsageError(
           "no embedding model: pass --model-dir DIR or set MEMSTRATA_MODEL_DIR to a directory "
           "with config.json, vocab.txt and model.safetensors (the pip-installed `memstrata` "
@@ -105,8 +104,7 @@ std::vector<Scope> ToScopes(const std::vector<std::string>& names) {
   return scopes;
 }
 
-std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, EmbedderNeed need,
-                                       CreateMode create, int* exit_code) {
+std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode create, int* exit_code) {
   *exit_code = kExitOk;
   OpenOptions options;
   options.db_path = common.db;
@@ -123,7 +121,7 @@ std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, EmbedderNeed
       return nullptr;
     }
   }
-  std::unique_ptr<Embedder> embedder = MakeEmbedder(common, need, common.json, exit_code);
+  std::unique_ptr<Embedder> embedder = MakeEmbedder(common, common.json, exit_code);
   if (*exit_code != kExitOk) return nullptr;
   auto store = MemoryStore::Open(options, std::move(embedder));
   if (!store.ok()) {

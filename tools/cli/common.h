@@ -51,16 +51,12 @@ CLI::Option* AddScopeListOption(CLI::App* sub, std::vector<std::string>* target,
                                 const std::string& help);
 std::vector<Scope> ToScopes(const std::vector<std::string>& names);
 
-enum class EmbedderNeed {
-  kRequired,  // the command embeds text (add, search, ingest)
-  kOptional,  // the store is opened with the embedder when one is configured
-};
 enum class CreateMode { kCreate, kMustExist };
 
-// Opens the store named by --db. On failure prints the error (see errors.h)
+// Opens the store named by --db with the embedder the options name (the store
+// checks it matches the one the store was built with). On failure prints the error (see errors.h)
 // and returns nullptr with *exit_code set.
-std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, EmbedderNeed need,
-                                       CreateMode create, int* exit_code);
+std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode create, int* exit_code);
 
 // A usage error unless --user was given; returns 0 when it was.
 int RequireUser(const CommonOptions& common, const char* command);
