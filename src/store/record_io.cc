@@ -1,0 +1,41 @@
+#include "store/record_io.h"
+
+#include <bit>
+#include <cstring>
+
+namespace memstrata {
+
+static_assert(std::endian::native == std::endian::little,
+              "the vector encoding assumes a little-endian host; add byte swapping to port");
+
+int64_t ReadRecord(const Stmt& s, MemoryRecord* r) {
+  int64_t seq = s.Int(0);
+  r->id = s.Text(1);
+  r->content = s.Text(2);
+  r->scope = static_cast<Scope>(s.Int(3));
+  r->context.user_id = s.Text(4);
+  r->context.session_id = s.Text(5);
+  r->context.agent_id = s.Text(6);
+  r->context.turn_id = s.Text(7);
+  r->source_agent = s.Text(8);
+  r->importance = s.Double(9);
+  r->created_at = s.Int(10);
+  r->updated_at = s.Int(11);
+  r->content_hash = s.Text(12);
+  r->metadata_json = s.Text(13);
+  return seq;
+}
+
+std::string EncodeVector(const std::vector<float>& v) {
+  std::string out(v.size() * sizeof(float), '\0');
+  std::memcpy(out.data(), v.data(), out.size());
+  return out;
+}
+
+bool DecodeVector(std::string_view blob, int dimension, float* out) {
+  if (blob.size() != static_cast<size_t>(dimension) * sizeof(float)) return false;
+  std::memcpy(out, blob.data(), blob.size());
+  return true;
+}
+
+}  // namespace memstrata

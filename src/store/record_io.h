@@ -1,0 +1,29 @@
+// Reading memory rows and encoding vectors as stored (docs/format.md).
+#ifndef MEMSTRATA_STORE_RECORD_IO_H_
+#define MEMSTRATA_STORE_RECORD_IO_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memstrata/record.h"
+#include "store/sqlite_db.h"
+
+namespace memstrata {
+
+// The columns ReadRecord expects, in order, for a query over `memories m`.
+inline constexpr const char* kRecordColumns =
+    "m.seq, m.id, m.content, m.scope, m.user_id, m.session_id, m.agent_id, m.turn_id, "
+    "m.source_agent, m.importance, m.created_at, m.updated_at, m.content_hash, m.metadata";
+
+// Reads kRecordColumns starting at column 0; returns the row's seq.
+int64_t ReadRecord(const Stmt& stmt, MemoryRecord* out);
+
+// Vectors are stored as little-endian IEEE-754 float32 (the host order on every
+// platform memstrata builds for; a static_assert guards it).
+std::string EncodeVector(const std::vector<float>& v);
+bool DecodeVector(std::string_view blob, int dimension, float* out);
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_STORE_RECORD_IO_H_

@@ -1,0 +1,135 @@
+#include "store/schema.h"
+
+#include <string>
+
+namespace memstrata {
+namespace {
+
+// Migration 1: records, vectors (same file, same transaction), and the FTS5
+// index kept in sync by triggers so no code path can forget it.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE memories(
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the vector cache relies on it
+  id           TEXT NOT NULL UNIQUE,
+  content      TEXT NOT NULL,
+  scope        INTEGER NOT NULL CHECK (scope BETWEEN 0 AND 3),
+  user_id      TEXT NOT NULL CHECK (user_id <> ''),
+  session_id   TEXT NOT NULL DEFAULT '',
+  agent_id     TEXT NOT NULL DEFAULT '',
+  turn_id      TEXT NOT NULL DEFAULT '',
+  source_agent TEXT NOT NULL DEFAULT '',
+  importance   REAL NOT NULL CHECK (importance BETWEEN 0 AND 1),
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  metadata     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata))
+);
+CREATE INDEX memories_by_user ON memories(user_id, scope, session_id);
+CREATE INDEX memories_by_hash ON memories(user_id, content_hash);
+
+CREATE TABLE vectors(
+  seq       INTEGER PRIMARY KEY,   -- memories.seq
+  dimension INTEGER NOT NULL,
+  data      BLOB NOT NULL          -- dimension little-endian float32, L2-normalised
+);
+
+CREATE VIRTUAL TABLE memories_fts USING fts5(
+  content,
+  content='memories',
+  content_rowid='seq',
+  tokenize='porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER memories_ai AFTER INSERT ON memories BEGIN
+  INSERT INTO memories_fts(rowid, content) VALUES (new.seq, new.content);
+END;
+CREATE TRIGGER memories_ad AFTER DELETE ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+  DELETE FROM vectors WHERE seq = old.seq;
+END;
+CREATE TRIGGER memories_au AFTER UPDATE OF content ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+  INSERT INTO memories_fts(rowid, content) VALUES (new.seq, new.content);
+END;
+)sql";
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+constexpr Migration kMigrations[] = {{1, kMigration1}};
+
+}  // namespace
+
+Result<std::string> GetMeta(Db* db, const std::string& key) {
+  auto stmt = db->Prepare("SELECT value FROM meta WHERE key = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, key);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt->Text(0) : std::string();
+}
+
+Status SetMeta(Db* db, const std::string& key, const std::string& value) {
+  auto stmt = db->Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, key).Bind(2, value);
+  return stmt->Run();
+}
+
+Status Migrate(Db* db, bool read_only) {
+  // Reading the schema is the first touch of the file: a non-SQLite file fails here.
+  auto tables = db->QueryInt("SELECT count(*) FROM sqlite_master");
+  if (!tables.ok()) {
+    if (tables.status().code() == Status::Code::kCorruption) {
+      return Status::Corruption("not a memstrata store (the file is not a SQLite database or is damaged)");
+    }
+    return tables.status();
+  }
+  auto version = db->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*tables > 0) {
+    auto has_meta = db->QueryInt("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
+    if (!has_meta.ok()) return has_meta.status();
+    std::string magic;
+    if (*has_meta) {
+      auto m = GetMeta(db, "magic");
+      if (!m.ok()) return m.status();
+      magic = *m;
+    }
+    if (magic != kStoreMagic) {
+      return Status::Corruption("not a memstrata store (a SQLite database with other tables); left untouched");
+    }
+  }
+  if (*version > kSchemaVersion) {
+    return Status::NotSupported("store schema version " + std::to_string(*version) +
+                                " is newer than this memstrata (" + std::to_string(kSchemaVersion) +
+                                "); upgrade memstrata");
+  }
+  if (*version == kSchemaVersion) return Status::OK();
+  if (read_only) return Status::IOError("store needs a schema upgrade but was opened read-only");
+
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *version) continue;
+    auto txn = Transaction::Begin(db, /*immediate=*/true);
+    if (!txn.ok()) return txn.status();
+    // Another process may have migrated while we waited for the lock.
+    auto now = db->QueryInt("PRAGMA user_version");
+    if (!now.ok()) return now.status();
+    if (*now >= m.version) continue;
+    MEMSTRATA_RETURN_IF_ERROR(db->Exec(m.sql));
+    if (m.version == 1) MEMSTRATA_RETURN_IF_ERROR(SetMeta(db, "magic", kStoreMagic));
+    MEMSTRATA_RETURN_IF_ERROR(SetMeta(db, "schema_version", std::to_string(m.version)));
+    MEMSTRATA_RETURN_IF_ERROR(db->Exec("PRAGMA user_version = " + std::to_string(m.version)));
+    MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+  }
+  return Status::OK();
+}
+
+}  // namespace memstrata

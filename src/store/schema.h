@@ -1,0 +1,29 @@
+// The on-disk schema (docs/format.md) and its versioned migrations.
+#ifndef MEMSTRATA_STORE_SCHEMA_H_
+#define MEMSTRATA_STORE_SCHEMA_H_
+
+#include <string>
+
+#include "memstrata/status.h"
+#include "store/sqlite_db.h"
+
+namespace memstrata {
+
+// Written to meta('magic'): tells a memstrata store from any other SQLite file.
+inline constexpr const char* kStoreMagic = "memstrata-store";
+// PRAGMA user_version after all migrations have run.
+inline constexpr int kSchemaVersion = 1;
+
+// Brings an empty or older store to kSchemaVersion, in one transaction per
+// migration. A non-empty SQLite file that is not a memstrata store, or one
+// written by a newer memstrata, is refused (Corruption / NotSupported) and left
+// untouched.
+Status Migrate(Db* db, bool read_only);
+
+// meta table accessors.
+Result<std::string> GetMeta(Db* db, const std::string& key);  // "" when missing
+Status SetMeta(Db* db, const std::string& key, const std::string& value);
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_STORE_SCHEMA_H_

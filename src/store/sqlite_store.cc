@@ -1,0 +1,498 @@
+#include "store/sqlite_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "search/visibility_sql.h"
+#include "store/record_io.h"
+#include "store/schema.h"
+#include "store/validate.h"
+#include "util/sha256.h"
+#include "util/utf8.h"
+#include "vector/dot.h"
+
+namespace memstrata {
+
+MemoryStore::~MemoryStore() = default;
+
+Result<std::unique_ptr<MemoryStore>> MemoryStore::Open(const OpenOptions& options,
+                                                       std::unique_ptr<Embedder> embedder) {
+  return SqliteStore::Open(options, std::move(embedder));
+}
+
+SqliteStore::SqliteStore(const OpenOptions& options, std::unique_ptr<Embedder> embedder)
+    : options_(options),
+      env_(options.env ? options.env : Env::Default()),
+      embedder_(std::move(embedder)) {}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+Result<std::unique_ptr<MemoryStore>> SqliteStore::Open(const OpenOptions& options,
+                                                       std::unique_ptr<Embedder> embedder) {
+  if (!embedder) return Status::InvalidArgument("an embedder is required to open a store");
+  if (options.db_path.empty()) return Status::InvalidArgument("db_path is empty");
+  if (options.max_content_bytes == 0) return Status::InvalidArgument("max_content_bytes must be positive");
+  if (options.vector_dimension < 0) return Status::InvalidArgument("vector_dimension must be >= 0");
+  if (options.hnsw_m < 2 || options.hnsw_ef_construction < 1 || options.hnsw_ef_search < 1) {
+    return Status::InvalidArgument("hnsw_m must be >= 2 and hnsw_ef_construction, hnsw_ef_search >= 1");
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(options, std::move(embedder)));
+  MEMSTRATA_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<MemoryStore>(std::move(store));
+}
+
+Status SqliteStore::Init() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto db = Db::Open(options_.db_path, options_.read_only, options_.create_if_missing);
+  if (!db.ok()) return db.status();
+  db_ = std::move(db).value();
+  MEMSTRATA_RETURN_IF_ERROR(db_->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
+  MEMSTRATA_RETURN_IF_ERROR(Migrate(db_.get(), options_.read_only));
+  if (options_.db_path != ":memory:" && !options_.read_only) {
+    // WAL: readers never block the writer and a commit is one append.
+    auto mode = db_->QueryText("PRAGMA journal_mode = WAL");
+    if (!mode.ok()) return mode.status();
+  }
+  const char* sync = options_.durability == Durability::kFull ? "FULL" : "NORMAL";
+  MEMSTRATA_RETURN_IF_ERROR(db_->Exec(std::string("PRAGMA synchronous = ") + sync));
+  MEMSTRATA_RETURN_IF_ERROR(CheckModelLocked());
+  cache_.Reset(dim_);
+  return SyncCacheLocked();
+}
+
+// A store remembers the model and dimension its vectors came from and refuses
+// to mix in another model's vectors.
+Status SqliteStore::CheckModelLocked() {
+  auto stored_dim = GetMeta(db_.get(), "dimension");
+  if (!stored_dim.ok()) return stored_dim.status();
+  auto stored_model = GetMeta(db_.get(), "embedder_model");
+  if (!stored_model.ok()) return stored_model.status();
+  int embedder_dim = embedder_->dimension();
+  int requested = options_.vector_dimension;
+  std::string model = embedder_->model_id();
+  if (requested > 0 && embedder_dim > 0 && requested != embedder_dim) {
+    return Status::DimensionMismatch("vector_dimension is " + std::to_string(requested) + " but the embedder " +
+                                     model + " produces " + std::to_string(embedder_dim));
+  }
+  if (!stored_dim->empty()) {
+    int stored = std::stoi(*stored_dim);
+    if ((embedder_dim > 0 && embedder_dim != stored) || (requested > 0 && requested != stored)) {
+      return Status::DimensionMismatch(
+          "this store holds " + std::to_string(stored) + "-dimensional vectors (model " + *stored_model +
+          ") but " + std::to_string(embedder_dim > 0 ? embedder_dim : requested) + " were configured");
+    }
+    if (!stored_model->empty() && *stored_model != model) {
+      return Status::InvalidArgument("this store was built with embedder model '" + *stored_model +
+                                     "'; opening it with '" + model +
+                                     "' would mix incomparable vectors (export and re-import to switch)");
+    }
+    dim_ = stored;
+    return Status::OK();
+  }
+  dim_ = embedder_dim > 0 ? embedder_dim : requested;
+  if (options_.read_only || dim_ == 0) return Status::OK();
+  auto txn = Transaction::Begin(db_.get(), true);
+  if (!txn.ok()) return txn.status();
+  MEMSTRATA_RETURN_IF_ERROR(SetMeta(db_.get(), "dimension", std::to_string(dim_)));
+  MEMSTRATA_RETURN_IF_ERROR(SetMeta(db_.get(), "embedder_model", model));
+  return (*txn)->Commit();
+}
+
+Status SqliteStore::CheckOpenLocked() const {
+  return db_ ? Status::OK() : Status::IOError("the store is closed");
+}
+
+Status SqliteStore::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  db_.reset();  // sqlite3_close checkpoints the WAL when it is the last connection
+  return Status::OK();
+}
+
+int SqliteStore::dimension() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dim_;
+}
+
+// Brings the cache up to date with commits made by other connections.
+Status SqliteStore::SyncCacheLocked() {
+  auto version = db_->QueryInt("PRAGMA data_version");
+  if (!version.ok()) return version.status();
+  if (*version == data_version_) return Status::OK();
+  if (cache_.dimension() != dim_) {
+    if (dim_ == 0) {  // another process may have fixed the dimension
+      auto stored = GetMeta(db_.get(), "dimension");
+      if (!stored.ok()) return stored.status();
+      if (!stored->empty()) dim_ = std::stoi(*stored);
+    }
+    cache_.Reset(dim_);
+  }
+  // seq is AUTOINCREMENT (never reused), so rows added elsewhere are exactly
+  // those above our max; if the counts then differ, something was deleted.
+  MEMSTRATA_RETURN_IF_ERROR(LoadRowsLocked(cache_.max_seq()));
+  auto count = db_->QueryInt("SELECT count(*) FROM vectors");
+  if (!count.ok()) return count.status();
+  if (static_cast<size_t>(*count) != cache_.size()) {
+    cache_.Reset(dim_);
+    MEMSTRATA_RETURN_IF_ERROR(LoadRowsLocked(0));
+  }
+  data_version_ = *version;
+  return Status::OK();
+}
+
+Status SqliteStore::LoadRowsLocked(int64_t after_seq) {
+  if (dim_ == 0) return Status::OK();
+  auto stmt = db_->Prepare(
+      "SELECT m.seq, m.scope, m.user_id, m.session_id, m.agent_id, m.turn_id, v.dimension, v.data "
+      "FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.seq > ?1 ORDER BY m.seq");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after_seq);
+  std::vector<float> vec(static_cast<size_t>(dim_));
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    int64_t seq = stmt->Int(0);
+    if (stmt->Int(6) != dim_ || !DecodeVector(stmt->Blob(7), dim_, vec.data())) {
+      return Status::Corruption("vector of memory seq " + std::to_string(seq) + " has the wrong size");
+    }
+    ScopeContext ctx{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)};
+    cache_.Add(seq, cache_.KeysForRow(static_cast<Scope>(stmt->Int(1)), ctx), vec.data());
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::vector<float>>> SqliteStore::EmbedTexts(const std::vector<std::string>& texts) {
+  std::vector<std::vector<float>> out;
+  Status st = embedder_->EmbedBatch(texts, &out);
+  if (!st.ok()) return st;
+  if (out.size() != texts.size()) return Status::EmbedderError("the embedder returned a wrong number of vectors");
+  return out;
+}
+
+Status SqliteStore::AcceptDimensionLocked(size_t n) {
+  if (dim_ == 0) {
+    if (n == 0) return Status::DimensionMismatch("the embedder returned an empty vector");
+    dim_ = static_cast<int>(n);
+    cache_.Reset(dim_);
+    MEMSTRATA_RETURN_IF_ERROR(SetMeta(db_.get(), "dimension", std::to_string(dim_)));
+    return SetMeta(db_.get(), "embedder_model", embedder_->model_id());
+  }
+  if (n != static_cast<size_t>(dim_)) {
+    return Status::DimensionMismatch("vector has " + std::to_string(n) + " dimensions; the store's is " +
+                                     std::to_string(dim_));
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::string>> SqliteStore::InsertRows(std::vector<PendingRow>& rows,
+                                                         std::vector<std::vector<float>>& vectors) {
+  for (auto& v : vectors) {
+    if (!L2Normalize(&v)) return Status::InvalidArgument("vector is zero or not finite");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  if (options_.read_only) return Status::IOError("the store was opened read-only");
+  auto txn = Transaction::Begin(db_.get(), /*immediate=*/true);
+  if (!txn.ok()) return txn.status();
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  for (const auto& v : vectors) MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(v.size()));
+  auto insert = db_->Prepare(
+      "INSERT INTO memories(id, content, scope, user_id, session_id, agent_id, turn_id, source_agent, "
+      "importance, created_at, updated_at, content_hash, metadata) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  if (!insert.ok()) return insert.status();
+  auto insert_vec = db_->Prepare("INSERT INTO vectors(seq, dimension, data) VALUES (?1, ?2, ?3)");
+  if (!insert_vec.ok()) return insert_vec.status();
+  std::vector<std::string> ids;
+  std::vector<int64_t> seqs;
+  int64_t now = env_->NowMicros();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    PendingRow& row = rows[i];
+    const SaveRequest& r = row.request;
+    std::string id = row.id.empty() ? env_->NewId() : row.id;
+    std::string source = r.source_agent.empty() ? r.context.agent_id : r.source_agent;
+    insert->Reset();
+    insert->Bind(1, id).Bind(2, r.content).Bind(3, static_cast<int>(r.scope)).Bind(4, r.context.user_id)
+        .Bind(5, r.context.session_id).Bind(6, r.context.agent_id).Bind(7, r.context.turn_id)
+        .Bind(8, source).Bind(9, r.importance)
+        .Bind(10, row.created_at ? row.created_at : now).Bind(11, row.updated_at ? row.updated_at : now)
+        .Bind(12, Sha256Hex(NormalizeForHash(r.content))).Bind(13, row.metadata);
+    MEMSTRATA_RETURN_IF_ERROR(insert->Run());
+    int64_t seq = sqlite3_last_insert_rowid(db_->raw());
+    std::string blob = EncodeVector(vectors[i]);
+    insert_vec->Reset();
+    insert_vec->Bind(1, seq).Bind(2, dim_).BindBlob(3, blob.data(), blob.size());
+    MEMSTRATA_RETURN_IF_ERROR(insert_vec->Run());
+    ids.push_back(std::move(id));
+    seqs.push_back(seq);
+  }
+  // Acknowledge only after the commit (fsync'd under Durability::kFull).
+  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SaveRequest& r = rows[i].request;
+    cache_.Add(seqs[i], cache_.KeysForRow(r.scope, r.context), vectors[i].data());
+  }
+  return ids;
+}
+
+Result<std::string> SqliteStore::Save(const SaveRequest& request) {
+  auto ids = SaveBatch({request});
+  if (!ids.ok()) return ids.status();
+  return std::move(ids->front());
+}
+
+Result<std::vector<std::string>> SqliteStore::SaveBatch(const std::vector<SaveRequest>& requests) {
+  std::vector<PendingRow> rows(requests.size());
+  std::vector<std::string> texts;
+  texts.reserve(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Status st = ValidateSave(requests[i], options_.max_content_bytes, &rows[i].metadata);
+    if (!st.ok()) {
+      if (requests.size() == 1) return st;
+      return Status(st.code() == Status::Code::kInvalidArgument
+                        ? Status::InvalidArgument("item " + std::to_string(i) + ": " + st.message())
+                        : st);
+    }
+    rows[i].request = requests[i];
+    texts.push_back(requests[i].content);
+  }
+  if (rows.empty()) return std::vector<std::string>{};
+  auto vectors = EmbedTexts(texts);  // outside the lock: the slow part
+  if (!vectors.ok()) return vectors.status();
+  return InsertRows(rows, vectors.value());
+}
+
+Result<std::string> SqliteStore::SaveWithVector(const SaveRequest& request, const std::vector<float>& vector) {
+  std::vector<PendingRow> rows(1);
+  MEMSTRATA_RETURN_IF_ERROR(ValidateSave(request, options_.max_content_bytes, &rows[0].metadata));
+  rows[0].request = request;
+  std::vector<std::vector<float>> vectors{vector};
+  auto ids = InsertRows(rows, vectors);
+  if (!ids.ok()) return ids.status();
+  return std::move(ids->front());
+}
+
+Result<bool> SqliteStore::Import(const MemoryRecord& record, const std::vector<float>* vector) {
+  if (record.id.empty() || record.id.size() > 64 || !IsValidUtf8(record.id)) {
+    return Status::InvalidArgument("imported id must be 1..64 bytes of UTF-8");
+  }
+  if (record.created_at <= 0 || record.updated_at < record.created_at) {
+    return Status::InvalidArgument("imported timestamps must be positive with updated_at >= created_at");
+  }
+  std::vector<PendingRow> rows(1);
+  PendingRow& row = rows[0];
+  row.request.content = record.content;
+  row.request.scope = record.scope;
+  row.request.context = record.context;
+  row.request.source_agent = record.source_agent;
+  row.request.importance = record.importance;
+  row.request.metadata_json = record.metadata_json;
+  row.id = record.id;
+  row.created_at = record.created_at;
+  row.updated_at = record.updated_at;
+  MEMSTRATA_RETURN_IF_ERROR(ValidateSave(row.request, options_.max_content_bytes, &row.metadata));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+    auto stmt = db_->Prepare("SELECT 1 FROM memories WHERE id = ?1");
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, record.id);
+    auto exists = stmt->Step();
+    if (!exists.ok()) return exists.status();
+    if (*exists) return false;
+  }
+  std::vector<std::vector<float>> vectors;
+  if (vector) {
+    vectors.push_back(*vector);
+  } else {
+    auto embedded = EmbedTexts({record.content});
+    if (!embedded.ok()) return embedded.status();
+    vectors = std::move(embedded).value();
+  }
+  auto ids = InsertRows(rows, vectors);
+  if (!ids.ok()) {
+    // Lost a race with another importer of the same id: same outcome as "exists".
+    if (ids.status().code() == Status::Code::kInvalidArgument &&
+        ids.status().message().find("UNIQUE") != std::string::npos) {
+      return false;
+    }
+    return ids.status();
+  }
+  return true;
+}
+
+Result<MemoryRecord> SqliteStore::Get(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto stmt = db_->Prepare(std::string("SELECT ") + kRecordColumns + " FROM memories m WHERE m.id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no memory with id '" + id + "'");
+  MemoryRecord rec;
+  ReadRecord(*stmt, &rec);
+  return rec;
+}
+
+Result<std::vector<float>> SqliteStore::GetVector(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto stmt = db_->Prepare(
+      "SELECT v.dimension, v.data FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no memory with id '" + id + "'");
+  std::vector<float> v(static_cast<size_t>(stmt->Int(0)));
+  if (!DecodeVector(stmt->Blob(1), static_cast<int>(v.size()), v.data())) {
+    return Status::Corruption("vector of memory '" + id + "' has the wrong size");
+  }
+  return v;
+}
+
+Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) {
+  const ScopeContext& c = request.context;
+  if (c.user_id.empty()) return Status::InvalidArgument("listing memories needs a user_id");
+  if (request.limit < 0 || request.offset < 0) return Status::InvalidArgument("limit and offset must be >= 0");
+  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM memories m WHERE ";
+  if (request.visible_only) {
+    sql += kVisibleSql;
+  } else {
+    sql += "m.user_id = :vu AND (:vs = '' OR m.session_id = :vs) AND (:va = '' OR m.agent_id = :va) "
+           "AND (:vt = '' OR m.turn_id = :vt)";
+  }
+  if (!request.scopes.empty()) {
+    sql += " AND m.scope IN (";
+    for (size_t i = 0; i < request.scopes.size(); ++i) {
+      sql += (i ? "," : "") + std::to_string(static_cast<int>(request.scopes[i]));
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY m.created_at DESC, m.seq DESC LIMIT :limit OFFSET :offset";
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto stmt = db_->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  BindViewer(&*stmt, c);
+  stmt->Bind(stmt->ParamIndex(":limit"), static_cast<int64_t>(request.limit > 0 ? request.limit : -1));
+  stmt->Bind(stmt->ParamIndex(":offset"), static_cast<int64_t>(request.offset));
+  std::vector<MemoryRecord> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.emplace_back();
+    ReadRecord(*stmt, &out.back());
+  }
+  return out;
+}
+
+Status SqliteStore::Delete(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto txn = Transaction::Begin(db_.get(), true);
+  if (!txn.ok()) return txn.status();
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  auto stmt = db_->Prepare("DELETE FROM memories WHERE id = ?1 RETURNING seq");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no memory with id '" + id + "'");
+  int64_t seq = stmt->Int(0);
+  MEMSTRATA_RETURN_IF_ERROR(stmt->Run());
+  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+  cache_.Remove(seq);
+  return Status::OK();
+}
+
+Result<int64_t> SqliteStore::Clear(const ScopeContext& c) {
+  if (c.user_id.empty()) return Status::InvalidArgument("clear needs a user_id");
+  if ((!c.agent_id.empty() || !c.turn_id.empty()) && c.session_id.empty()) {
+    return Status::InvalidArgument("clearing an agent's or a turn's memories needs its session_id");
+  }
+  std::string where = "user_id = :vu";
+  if (!c.session_id.empty()) {
+    if (c.agent_id.empty() && c.turn_id.empty()) {
+      where += " AND session_id = :vs AND scope IN (1, 2, 3)";
+    } else {
+      where += " AND session_id = :vs AND ((:va <> '' AND scope = 2 AND agent_id = :va) OR "
+               "(:vt <> '' AND scope = 3 AND turn_id = :vt))";
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto txn = Transaction::Begin(db_.get(), true);
+  if (!txn.ok()) return txn.status();
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  auto stmt = db_->Prepare("DELETE FROM memories WHERE " + where + " RETURNING seq");
+  if (!stmt.ok()) return stmt.status();
+  BindViewer(&*stmt, c);
+  std::vector<int64_t> seqs;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    seqs.push_back(stmt->Int(0));
+  }
+  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+  for (int64_t seq : seqs) cache_.Remove(seq);
+  return static_cast<int64_t>(seqs.size());
+}
+
+Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  StoreStats s;
+  std::string where = c.user_id.empty() ? "1" : kVisibleSql;
+  auto stmt = db_->Prepare("SELECT m.scope, count(*) FROM memories m WHERE " + where + " GROUP BY m.scope");
+  if (!stmt.ok()) return stmt.status();
+  BindViewer(&*stmt, c);
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    int scope = static_cast<int>(stmt->Int(0));
+    if (scope >= 0 && scope < 4) s.by_scope[scope] = stmt->Int(1);
+    s.total += stmt->Int(1);
+  }
+  auto users = db_->QueryInt("SELECT count(DISTINCT user_id) FROM memories");
+  if (!users.ok()) return users.status();
+  s.users = *users;
+  auto pages = db_->QueryInt("PRAGMA page_count");
+  auto page_size = db_->QueryInt("PRAGMA page_size");
+  if (pages.ok() && page_size.ok()) s.db_size_bytes = *pages * *page_size;
+  s.dimension = dim_;
+  auto model = GetMeta(db_.get(), "embedder_model");
+  s.embedder_model = model.ok() && !model->empty() ? *model : embedder_->model_id();
+  auto version = db_->QueryInt("PRAGMA user_version");
+  s.schema_version = version.ok() ? static_cast<int>(*version) : 0;
+  return s;
+}
+
+Status SqliteStore::Verify() {
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto check = db_->QueryText("PRAGMA integrity_check");
+  if (!check.ok()) return check.status();
+  if (*check != "ok") return Status::Corruption("integrity_check: " + *check);
+  Status fts = db_->Exec("INSERT INTO memories_fts(memories_fts) VALUES ('integrity-check')");
+  if (!fts.ok()) return Status::Corruption("full-text index: " + fts.message());
+  auto orphans = db_->QueryInt(
+      "SELECT (SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.seq = m.seq)) + "
+      "(SELECT count(*) FROM vectors v WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = v.seq))");
+  if (!orphans.ok()) return orphans.status();
+  if (*orphans != 0) return Status::Corruption(std::to_string(*orphans) + " memories and vectors do not pair up");
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  auto count = db_->QueryInt("SELECT count(*) FROM memories");
+  if (!count.ok()) return count.status();
+  if (static_cast<size_t>(*count) != cache_.size()) {
+    return Status::Corruption("vector cache holds " + std::to_string(cache_.size()) + " rows, the table " +
+                              std::to_string(*count));
+  }
+  return Status::OK();
+}
+
+}  // namespace memstrata

@@ -1,0 +1,78 @@
+// SqliteStore: the embedded MemoryStore. SQLite holds records, vectors and the
+// FTS5 index (one file, one transaction per write); VectorCache is derived
+// from it and kept in step with other processes' writes via PRAGMA data_version.
+#ifndef MEMSTRATA_STORE_SQLITE_STORE_H_
+#define MEMSTRATA_STORE_SQLITE_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "memstrata/env.h"
+#include "memstrata/store.h"
+#include "store/sqlite_db.h"
+#include "vector/vector_cache.h"
+
+namespace memstrata {
+
+class SqliteStore final : public MemoryStore {
+ public:
+  static Result<std::unique_ptr<MemoryStore>> Open(const OpenOptions& options,
+                                                   std::unique_ptr<Embedder> embedder);
+  ~SqliteStore() override;
+
+  Result<std::string> Save(const SaveRequest& request) override;
+  Result<std::vector<std::string>> SaveBatch(const std::vector<SaveRequest>& requests) override;
+  Result<std::string> SaveWithVector(const SaveRequest& request, const std::vector<float>& vector) override;
+  Result<bool> Import(const MemoryRecord& record, const std::vector<float>* vector) override;
+  Result<std::vector<SearchResult>> Search(const SearchRequest& request) override;
+  Result<MemoryRecord> Get(const std::string& id) override;
+  Result<std::vector<MemoryRecord>> List(const ListRequest& request) override;
+  Result<std::vector<float>> GetVector(const std::string& id) override;
+  Status Delete(const std::string& id) override;
+  Result<int64_t> Clear(const ScopeContext& context) override;
+  Result<StoreStats> Stats(const ScopeContext& context) override;
+  Status Verify() override;
+  int dimension() const override;
+  Embedder* embedder() override { return embedder_.get(); }
+  Status Close() override;
+
+ private:
+  // A validated row ready to insert.
+  struct PendingRow {
+    SaveRequest request;
+    std::string metadata;  // canonical JSON
+    std::string id;        // empty: a new id
+    int64_t created_at = 0, updated_at = 0;
+  };
+
+  SqliteStore(const OpenOptions& options, std::unique_ptr<Embedder> embedder);
+  Status Init();
+  Status CheckModelLocked();
+  Status CheckOpenLocked() const;
+  Status SyncCacheLocked();
+  Status LoadRowsLocked(int64_t after_seq);
+  Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
+  // Checks (and on first use records) the vector dimension.
+  Status AcceptDimensionLocked(size_t n);
+  // Inserts validated rows with their vectors in one transaction.
+  Result<std::vector<std::string>> InsertRows(std::vector<PendingRow>& rows,
+                                              std::vector<std::vector<float>>& vectors);
+  Result<std::unordered_set<int64_t>> FilteredSeqsLocked(const SearchRequest& request);
+  Result<std::vector<MemoryRecord>> FetchBySeqLocked(const std::vector<int64_t>& seqs);
+
+  OpenOptions options_;
+  Env* env_;
+  std::unique_ptr<Embedder> embedder_;
+  mutable std::mutex mu_;  // guards everything below
+  std::unique_ptr<Db> db_;
+  VectorCache cache_;
+  int dim_ = 0;             // 0 until known (an HTTP embedder learns it on first use)
+  int64_t data_version_ = -1;
+};
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_STORE_SQLITE_STORE_H_

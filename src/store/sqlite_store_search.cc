@@ -1,0 +1,210 @@
+// SqliteStore::Search: scoped vector scan + scoped BM25, fused by RRF.
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "fts/fts_query.h"
+#include "search/fusion.h"
+#include "search/visibility_sql.h"
+#include "store/record_io.h"
+#include "store/sqlite_store.h"
+#include "store/validate.h"
+#include "util/utf8.h"
+
+namespace memstrata {
+namespace {
+
+constexpr int kMaxTopK = 1000;
+
+// How deep each signal's list goes before fusion.
+size_t CandidateDepth(int top_k) { return static_cast<size_t>(std::max(50, top_k * 5)); }
+
+Status ValidateSearch(const SearchRequest& r) {
+  if (r.context.user_id.empty()) return Status::InvalidArgument("search needs a user_id");
+  if (r.top_k < 1 || r.top_k > kMaxTopK) {
+    return Status::InvalidArgument("top_k must be between 1 and " + std::to_string(kMaxTopK));
+  }
+  if (!(r.min_score >= 0 && r.min_score <= 1)) return Status::InvalidArgument("min_score must be between 0 and 1");
+  if (!IsValidUtf8(r.query)) return Status::InvalidArgument("query is not valid UTF-8");
+  if (r.query.find('\0') != std::string::npos) return Status::InvalidArgument("query contains a NUL character");
+  if (IsBlank(r.query)) return Status::InvalidArgument("query is empty");
+  for (const auto& [key, value] : r.metadata_equals) {
+    if (key.empty() || key.find('"') != std::string::npos || !IsValidUtf8(key)) {
+      return Status::InvalidArgument("metadata filter key must be non-empty UTF-8 without '\"'");
+    }
+  }
+  return Status::OK();
+}
+
+// "AND json_extract(m.metadata, :p0) IS :f0 ..." for each filter.
+std::string MetadataSql(const SearchRequest& r) {
+  std::string sql;
+  for (size_t i = 0; i < r.metadata_equals.size(); ++i) {
+    std::string n = std::to_string(i);
+    sql += " AND json_extract(m.metadata, :p" + n + ") IS :f" + n;
+  }
+  return sql;
+}
+
+std::string ScopeSql(const SearchRequest& r) {
+  if (r.scopes.empty()) return "";
+  std::string sql = " AND m.scope IN (";
+  for (size_t i = 0; i < r.scopes.size(); ++i) sql += (i ? "," : "") + std::to_string(static_cast<int>(r.scopes[i]));
+  return sql + ")";
+}
+
+// Binds filter values by JSON type so 3 matches 3 and "3" matches "3".
+Status BindMetadata(Stmt* stmt, const SearchRequest& r) {
+  for (size_t i = 0; i < r.metadata_equals.size(); ++i) {
+    const auto& [key, value_json] = r.metadata_equals[i];
+    std::string n = std::to_string(i);
+    stmt->Bind(stmt->ParamIndex((":p" + n).c_str()), "$.\"" + key + "\"");
+    int idx = stmt->ParamIndex((":f" + n).c_str());
+    nlohmann::json v = nlohmann::json::parse(value_json, nullptr, false);
+    if (v.is_discarded()) return Status::InvalidArgument("metadata filter value for '" + key + "' is not JSON");
+    if (v.is_string()) {
+      stmt->Bind(idx, v.get<std::string>());
+    } else if (v.is_boolean()) {
+      stmt->Bind(idx, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
+    } else if (v.is_number_integer() || v.is_number_unsigned()) {
+      stmt->Bind(idx, v.get<int64_t>());
+    } else if (v.is_number_float()) {
+      stmt->Bind(idx, v.get<double>());
+    } else if (v.is_null()) {
+      stmt->BindNull(idx);
+    } else {
+      return Status::InvalidArgument("metadata filter for '" + key + "' must be a string, number, boolean or null");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unordered_set<int64_t>> SqliteStore::FilteredSeqsLocked(const SearchRequest& r) {
+  auto stmt = db_->Prepare(std::string("SELECT m.seq FROM memories m WHERE ") + kVisibleSql + MetadataSql(r));
+  if (!stmt.ok()) return stmt.status();
+  BindViewer(&*stmt, r.context);
+  MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
+  std::unordered_set<int64_t> seqs;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    seqs.insert(stmt->Int(0));
+  }
+  return seqs;
+}
+
+Result<std::vector<MemoryRecord>> SqliteStore::FetchBySeqLocked(const std::vector<int64_t>& seqs) {
+  std::vector<MemoryRecord> out(seqs.size());
+  if (seqs.empty()) return out;
+  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM memories m WHERE m.seq IN (";
+  for (size_t i = 0; i < seqs.size(); ++i) sql += (i ? "," : "") + std::to_string(seqs[i]);
+  sql += ")";
+  auto stmt = db_->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  std::unordered_map<int64_t, size_t> pos;
+  for (size_t i = 0; i < seqs.size(); ++i) pos[seqs[i]] = i;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    MemoryRecord rec;
+    int64_t seq = ReadRecord(*stmt, &rec);
+    out[pos[seq]] = std::move(rec);
+  }
+  return out;
+}
+
+Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
+  MEMSTRATA_RETURN_IF_ERROR(ValidateSearch(r));
+  bool use_vector = r.mode != SearchMode::kText;
+  bool use_text = r.mode != SearchMode::kVector;
+  std::vector<float> query_vec;
+  if (use_vector) MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(r.query, &query_vec));  // outside the lock
+
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  size_t depth = CandidateDepth(r.top_k);
+
+  // Metadata filters narrow the candidate set before ranking, like scopes do.
+  std::unordered_set<int64_t> allowed;
+  bool filtered = !r.metadata_equals.empty();
+  if (filtered) {
+    auto seqs = FilteredSeqsLocked(r);
+    if (!seqs.ok()) return seqs.status();
+    allowed = std::move(seqs).value();
+  }
+  unsigned scope_mask = 0;
+  for (Scope s : r.scopes) scope_mask |= 1u << static_cast<int>(s);
+
+  std::vector<RankedHit> vector_hits;
+  if (use_vector && dim_ > 0) {
+    if (query_vec.size() != static_cast<size_t>(dim_)) {
+      return Status::DimensionMismatch("query vector has " + std::to_string(query_vec.size()) +
+                                       " dimensions; the store's is " + std::to_string(dim_));
+    }
+    ScopeKeys viewer = cache_.KeysForViewer(r.context);
+    auto hits = cache_.Search(query_vec.data(), viewer, depth, [&](int64_t seq, const ScopeKeys& keys) {
+      if (scope_mask && !(scope_mask & (1u << keys.scope))) return false;
+      return !filtered || allowed.count(seq) > 0;
+    });
+    for (const auto& h : hits) vector_hits.push_back({h.seq, h.score});
+  }
+
+  std::vector<RankedHit> text_hits;
+  std::string fts = use_text ? BuildFtsQuery(r.query) : "";
+  if (!fts.empty()) {
+    auto stmt = db_->Prepare(std::string("SELECT m.seq, -bm25(memories_fts) AS relevance FROM memories_fts "
+                                         "JOIN memories m ON m.seq = memories_fts.rowid "
+                                         "WHERE memories_fts MATCH :q AND ") +
+                             kVisibleSql + MetadataSql(r) + ScopeSql(r) + " ORDER BY relevance DESC LIMIT :n");
+    if (!stmt.ok()) return stmt.status();
+    BindViewer(&*stmt, r.context);
+    MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
+    stmt->BindNamed(":q", fts);
+    stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(depth));
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      text_hits.push_back({stmt->Int(0), stmt->Double(1)});
+    }
+  }
+
+  FusionOptions fusion;
+  fusion.use_vector = use_vector;
+  fusion.use_text = use_text;
+  std::vector<FusedHit> fused = FuseRanks(vector_hits, text_hits, fusion);
+  std::vector<int64_t> seqs;
+  for (const auto& h : fused) {
+    if (seqs.size() >= static_cast<size_t>(r.top_k)) break;
+    if (h.score < r.min_score) break;  // sorted: the rest are lower
+    seqs.push_back(h.seq);
+  }
+  auto records = FetchBySeqLocked(seqs);
+  if (!records.ok()) return records.status();
+  std::vector<SearchResult> out;
+  out.reserve(seqs.size());
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    MemoryRecord& rec = (*records)[i];
+    // Defence in depth: the reference rule must agree with the filters above.
+    if (rec.id.empty() || !IsVisible(rec.scope, rec.context, r.context)) continue;
+    const FusedHit& h = fused[i];
+    SearchResult res;
+    res.record = std::move(rec);
+    res.score = h.score;
+    res.vector_score = h.vector_score;
+    res.text_score = h.text_score;
+    res.vector_rank = h.vector_rank;
+    res.text_rank = h.text_rank;
+    out.push_back(std::move(res));
+  }
+  return out;
+}
+
+}  // namespace memstrata

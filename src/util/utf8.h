@@ -1,0 +1,23 @@
+// UTF-8 checks and the text normalisation behind content hashes.
+#ifndef MEMSTRATA_UTIL_UTF8_H_
+#define MEMSTRATA_UTIL_UTF8_H_
+
+#include <string>
+#include <string_view>
+
+namespace memstrata {
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+// On failure *bad_offset is the byte offset of the first bad sequence.
+bool IsValidUtf8(std::string_view s, size_t* bad_offset = nullptr);
+
+// True when `s` (valid UTF-8) has no character other than white space.
+bool IsBlank(std::string_view s);
+
+// NFKC, case-folded, white space runs collapsed to one space and trimmed:
+// two texts that normalise equally state the same fact for dedup purposes.
+std::string NormalizeForHash(std::string_view s);
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_UTIL_UTF8_H_

@@ -1,0 +1,117 @@
+// VectorCache: the in-memory copy of every stored vector, with the scope keys
+// needed to filter by visibility BEFORE ranking (a user's memories are never
+// crowded out by other users'). Derived from SQLite and rebuilt from it; never
+// the source of truth.
+//
+// Not thread-safe: the store guards it with its mutex.
+#ifndef MEMSTRATA_VECTOR_VECTOR_CACHE_H_
+#define MEMSTRATA_VECTOR_VECTOR_CACHE_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "memstrata/scope.h"
+#include "vector/dot.h"
+
+namespace memstrata {
+
+// Interned scope ids: 0 means "not given"; kUnknownKey is a given id that no
+// stored row carries (it matches nothing).
+inline constexpr uint32_t kUnknownKey = 0xFFFFFFFFu;
+
+struct ScopeKeys {
+  uint8_t scope = 0;  // Scope as int
+  uint32_t user = 0, session = 0, agent = 0, turn = 0;
+};
+
+struct VectorHit {
+  int64_t seq;
+  float score;
+};
+
+class VectorCache {
+ public:
+  VectorCache() = default;
+  VectorCache(const VectorCache&) = delete;
+  VectorCache& operator=(const VectorCache&) = delete;
+
+  void Reset(int dimension);
+  int dimension() const { return dim_; }
+  size_t size() const { return seqs_.size(); }
+  int64_t max_seq() const { return max_seq_; }
+  bool Contains(int64_t seq) const { return row_of_.count(seq) > 0; }
+
+  // Interns the ids of a stored row.
+  ScopeKeys KeysForRow(Scope scope, const ScopeContext& ctx);
+  // Looks up a viewer's ids without interning (unknown ids match nothing).
+  ScopeKeys KeysForViewer(const ScopeContext& ctx) const;
+
+  void Add(int64_t seq, const ScopeKeys& keys, const float* vec);
+  void Remove(int64_t seq);
+
+  // The top `k` rows visible to `viewer` by inner product with `query`, best
+  // first. `accept(seq, keys)` can narrow further (metadata filters); it is a template
+  // callable so the scan makes no virtual call per candidate.
+  template <typename Accept>
+  std::vector<VectorHit> Search(const float* query, const ScopeKeys& viewer, size_t k,
+                                Accept&& accept) const;
+
+ private:
+  static bool Visible(const ScopeKeys& row, const ScopeKeys& viewer);
+  uint32_t Intern(const std::string& s);
+  uint32_t Lookup(const std::string& s) const;
+
+  int dim_ = 0;
+  int64_t max_seq_ = 0;
+  std::vector<float> data_;          // size() * dim_ floats, row-major
+  std::vector<int64_t> seqs_;        // row -> seq
+  std::vector<ScopeKeys> keys_;      // row -> keys
+  std::unordered_map<int64_t, uint32_t> row_of_;                 // seq -> row
+  std::unordered_map<uint32_t, std::vector<uint32_t>> by_user_;  // user key -> rows
+  std::unordered_map<std::string, uint32_t> interned_;
+};
+
+inline bool VectorCache::Visible(const ScopeKeys& row, const ScopeKeys& v) {
+  if (row.user != v.user || v.user == 0) return false;
+  switch (row.scope) {
+    case 0: return true;
+    case 1: return v.session != 0 && row.session == v.session;
+    case 2: return v.session != 0 && row.session == v.session && v.agent != 0 && row.agent == v.agent;
+    case 3: return v.session != 0 && row.session == v.session && v.turn != 0 && row.turn == v.turn;
+    default: return false;
+  }
+}
+
+template <typename Accept>
+std::vector<VectorHit> VectorCache::Search(const float* query, const ScopeKeys& viewer, size_t k,
+                                           Accept&& accept) const {
+  std::vector<VectorHit> heap;  // min-heap on score: the worst kept hit on top
+  if (k == 0) return heap;
+  auto it = by_user_.find(viewer.user);
+  if (it == by_user_.end()) return heap;
+  heap.reserve(k + 1);
+  auto worse = [](const VectorHit& a, const VectorHit& b) { return a.score > b.score; };
+  for (uint32_t row : it->second) {
+    if (!Visible(keys_[row], viewer)) continue;
+    int64_t seq = seqs_[row];
+    if (!accept(seq, keys_[row])) continue;
+    float s = Dot(query, &data_[static_cast<size_t>(row) * dim_], static_cast<size_t>(dim_));
+    if (heap.size() < k) {
+      heap.push_back({seq, s});
+      std::push_heap(heap.begin(), heap.end(), worse);
+    } else if (s > heap.front().score) {
+      std::pop_heap(heap.begin(), heap.end(), worse);
+      heap.back() = {seq, s};
+      std::push_heap(heap.begin(), heap.end(), worse);
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end(), worse);  // best first
+  return heap;
+}
+
+}  // namespace memstrata
+
+#endif  // MEMSTRATA_VECTOR_VECTOR_CACHE_H_
