@@ -1,0 +1,66 @@
+// Small pure functions: hashing, UTF-8 checks, FTS query building, rank fusion.
+#include <gtest/gtest.h>
+
+#include "fts/fts_query.h"
+#include "search/fusion.h"
+#include "util/sha256.h"
+#include "util/utf8.h"
+
+namespace memstrata {
+namespace {
+
+TEST(Sha256Test, KnownVectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(Sha256Hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Utf8Test, Validation) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"));
+  size_t at = 99;
+  EXPECT_FALSE(IsValidUtf8("ab\xc0\xaf", &at));  // overlong '/'
+  EXPECT_EQ(at, 2u);
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));     // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // > U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe6\x97"));          // truncated
+}
+
+TEST(Utf8Test, BlankAndNormalisation) {
+  EXPECT_TRUE(IsBlank(" \t\r\n\xe3\x80\x80"));  // includes U+3000 ideographic space
+  EXPECT_FALSE(IsBlank(" x "));
+  EXPECT_EQ(NormalizeForHash("  Hello   WORLD \n"), "hello world");
+  EXPECT_EQ(NormalizeForHash("Cafe\xcc\x81"), NormalizeForHash("caf\xc3\xa9"));  // NFD == NFC
+}
+
+TEST(FtsQueryTest, QuotesWordsAndNeutralisesSyntax) {
+  EXPECT_EQ(BuildFtsQuery("package manager?"), "\"package\" OR \"manager\"");
+  EXPECT_EQ(BuildFtsQuery("a\" OR NEAR(x y) content:*"),
+            "\"a\" OR \"OR\" OR \"NEAR\" OR \"x\" OR \"y\" OR \"content\"");
+  EXPECT_EQ(BuildFtsQuery("!!! ..."), "");
+  EXPECT_EQ(BuildFtsQuery("uv uv uv"), "\"uv\"");
+}
+
+TEST(FusionTest, ReciprocalRankFusion) {
+  std::vector<RankedHit> vec{{1, 0.9}, {2, 0.8}, {3, 0.1}};
+  std::vector<RankedHit> text{{2, 5.0}, {4, 1.0}};
+  auto fused = FuseRanks(vec, text, FusionOptions{});
+  ASSERT_EQ(fused.size(), 4u);
+  EXPECT_EQ(fused[0].seq, 2);  // ranked by both signals
+  EXPECT_EQ(fused[0].vector_rank, 2);
+  EXPECT_EQ(fused[0].text_rank, 1);
+  EXPECT_DOUBLE_EQ(fused[0].text_score, 5.0);
+  double norm = 2.0 / 61.0;
+  EXPECT_NEAR(fused[0].score, (1.0 / 62 + 1.0 / 61) / norm, 1e-12);
+  EXPECT_EQ(fused[1].seq, 1);  // rank 1 vector beats rank 2 text on tie-break by vector score
+  FusionOptions only_vector;
+  only_vector.use_text = false;
+  auto v = FuseRanks(vec, {}, only_vector);
+  EXPECT_DOUBLE_EQ(v[0].score, 1.0);
+}
+
+}  // namespace
+}  // namespace memstrata
