@@ -22,8 +22,7 @@ demo: setup install
 	$(PYTHON) examples/quickstart.py
 
 test-cpp: build
-	MEMSTRATA_MODEL_DIR="$$($(PYTHON) -m memstrata.model_path 2>/dev/null || $(PYTHON) scripts/model_dir.py)" \
-	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	MEMSTRATA_MODEL_DIR="$$($(PYTHON) scripts/model_dir.py)" ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-python: install
 	$(PYTHON) -m pytest -q tests/python
