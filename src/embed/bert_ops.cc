@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "embed/multiversion.h"
+
 namespace memstrata::embed {
 
 void GemmAccumulate(const float* x, const float* w, float* y, int m, int n, int k) {
@@ -40,9 +42,32 @@ void LayerNorm(float* x, const float* gamma, const float* beta, int rows, int n,
   }
 }
 
+// erf as a rational function on [-4, 4] (erf is +-1 in float beyond): the
+// coefficients of Eigen's generic_fast_erf_float. Max error 4e-7 against math.erf,
+// and unlike std::erf the loop vectorises (std::erf was 15% of a forward pass).
+MEMSTRATA_MULTIVERSION
 void GeluErf(float* x, size_t n) {
   constexpr float kInvSqrt2 = 0.70710678118654752f;
-  for (size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * kInvSqrt2));
+  for (size_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    float z = v * kInvSqrt2;
+    z = z > 4.0f ? 4.0f : (z < -4.0f ? -4.0f : z);
+    const float z2 = z * z;
+    float p = -2.72614225801306e-10f;
+    p = p * z2 + 2.77068142495902e-08f;
+    p = p * z2 - 2.10102402082508e-06f;
+    p = p * z2 - 5.69250639462346e-05f;
+    p = p * z2 - 7.34990630326855e-04f;
+    p = p * z2 - 2.95459980854025e-03f;
+    p = p * z2 - 1.60960333262415e-02f;
+    p *= z;
+    float q = -1.45660718464996e-05f;
+    q = q * z2 - 2.13374055278905e-04f;
+    q = q * z2 - 1.68282697438203e-03f;
+    q = q * z2 - 7.37332916720468e-03f;
+    q = q * z2 - 1.42647390514189e-02f;
+    x[i] = 0.5f * v * (1.0f + p / q);
+  }
 }
 
 void GeluTanh(float* x, size_t n) {

@@ -2,18 +2,14 @@
 
 #include <cstring>
 
+#include "embed/multiversion.h"
+
 namespace memstrata::embed {
 namespace {
 
 // 16 floats: one AVX-512 register, two AVX2 registers, four SSE registers.
 typedef float V16 __attribute__((vector_size(64)));
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MEMSTRATA_MULTIVERSION \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MEMSTRATA_MULTIVERSION
-#endif
 
 // R rows x one full panel of 16 columns; the accumulators stay in registers.
 // `prefetch` (may be null): the next panel, pulled towards the cache while this
