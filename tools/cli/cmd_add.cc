@@ -31,7 +31,7 @@ int RunAdd(const AddArgs& args, const CommonOptions& common) {
   request.metadata_json = args.metadata;
   // Check the ids before loading a model: a usage error should be instant.
   if (Status st = ValidateContextFor(request.scope, request.context); !st.ok()) {
-    return ReportUsageError(st.message() + " (pass --session/--agent/--turn)", common.json);
+    return ReportUsageError(st.message() + " (see memstrata add --help)", common.json);
   }
   int rc = 0;
   auto store = OpenStore(common, CreateMode::kCreate, &rc);

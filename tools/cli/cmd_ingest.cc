@@ -84,7 +84,7 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
   for (const Turn& turn : conversation.turns) {
     requests.push_back(ToRequest(turn, scope, common, args.importance));
     if (Status st = ValidateContextFor(scope, requests.back().context); !st.ok()) {
-      return ReportUsageError(st.message() + " (pass --session/--agent/--turn or use --scope user)", common.json);
+      return ReportUsageError(st.message() + " (see memstrata ingest --help)", common.json);
     }
     users.insert(turn.user_id);
     sessions.insert(turn.user_id + "\n" + turn.session_id);
