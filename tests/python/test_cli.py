@@ -241,6 +241,17 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
     assert hit[0]["content"] == "Project uses uv, not pip" and hit[0]["source_agent"] == "claude"
 
 
+def test_export_whole_store(tmp_path: Path) -> None:
+    src, dst = tmp_path / "src.db", tmp_path / "dst.db"
+    _fill(src)
+    run_cli("add", "another user's fact", "--user", "solo", db=src)
+    everything = run_cli("export", db=src)
+    assert "exported 5 memories to stdout" in everything.stderr
+    assert {json.loads(line)["user_id"] for line in everything.stdout.splitlines()} == {"team", "solo"}
+    run_cli("import", "-", db=dst, input=everything.stdout)
+    assert run_cli("export", db=dst).stdout == everything.stdout
+
+
 def test_export_import_with_vectors(tmp_path: Path) -> None:
     src, dst = tmp_path / "src.db", tmp_path / "dst.db"
     _fill(src)

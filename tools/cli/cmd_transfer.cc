@@ -38,15 +38,7 @@ int RunExport(const ExportArgs& args, const CommonOptions& common) {
   int64_t count = 0;
   for (;;) {
     auto page = store->List(request);
-    if (!page.ok()) {
-      Status st = page.status();
-      if (common.context.user_id.empty() && st.code() == Status::Code::kInvalidArgument) {
-        return ReportUsageError("export of the whole store is not supported by this store (" + st.message() +
-                                "); pass --user ID",
-                                common.json);
-      }
-      return ReportError(st, common.json);
-    }
+    if (!page.ok()) return ReportError(page.status(), common.json);
     for (const MemoryRecord& record : *page) {
       Json line = RecordToJson(record);
       if (args.with_vectors) {
