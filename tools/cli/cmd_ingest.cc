@@ -33,6 +33,30 @@ SaveRequest ToRequest(const Turn& turn, Scope scope, const CommonOptions& common
   return request;
 }
 
+// Identifies a turn: who, where, what and its metadata (dia_id or index keep
+// two identical lines of one session apart).
+std::string TurnKey(const std::string& user, const std::string& session, const std::string& content,
+                    const std::string& metadata_json) {
+  Json metadata = Json::parse(metadata_json, nullptr, false);
+  return user + '\x1f' + session + '\x1f' + content + '\x1f' + (metadata.is_discarded() ? metadata_json : Dump(metadata));
+}
+
+// Keys of the turns already in the store for these users, so running ingest
+// twice on the same file stores nothing new.
+Status StoredTurns(MemoryStore* store, const std::set<std::string>& users, std::set<std::string>* keys) {
+  for (const std::string& user : users) {
+    ListRequest request;
+    request.context.user_id = user;
+    request.visible_only = false;
+    auto records = store->List(request);
+    if (!records.ok()) return records.status();
+    for (const MemoryRecord& r : *records) {
+      keys->insert(TurnKey(r.context.user_id, r.context.session_id, r.content, r.metadata_json));
+    }
+  }
+  return Status::OK();
+}
+
 // Counts of one ingest run.
 struct Tally {
   int64_t stored = 0;
@@ -93,6 +117,23 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
   auto store = OpenStore(common, CreateMode::kCreate, &rc);
   if (!store) return rc;
 
+  std::set<std::string> stored_keys;
+  if (Status st = StoredTurns(store.get(), users, &stored_keys); !st.ok()) return ReportError(st, common.json);
+  int64_t already = 0;
+  if (!stored_keys.empty()) {
+    std::vector<SaveRequest> fresh;
+    for (SaveRequest& request : requests) {
+      bool seen = stored_keys.count(TurnKey(request.context.user_id, request.context.session_id, request.content,
+                                            request.metadata_json)) > 0;
+      if (seen) {
+        ++already;
+      } else {
+        fresh.push_back(std::move(request));
+      }
+    }
+    requests = std::move(fresh);
+  }
+
   Tally tally;
   Progress progress("ingest", static_cast<int64_t>(requests.size()));
   for (size_t begin = 0; begin < requests.size(); begin += args.batch_size) {
@@ -111,15 +152,22 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
   double seconds = progress.ElapsedSeconds();
   double rate = seconds > 0 ? tally.stored / seconds : 0;
   if (common.json) {
-    Json out = {{"stored", tally.stored},  {"rejected", tally.rejected}, {"skipped", conversation.skipped},
-                {"users", users.size()},   {"sessions", sessions.size()}, {"format", FormatName(conversation.format)},
-                {"seconds", seconds},      {"turns_per_second", rate}};
+    Json out = {{"stored", tally.stored},
+                {"rejected", tally.rejected},
+                {"skipped", conversation.skipped},
+                {"already_stored", already},
+                {"users", users.size()},
+                {"sessions", sessions.size()},
+                {"format", FormatName(conversation.format)},
+                {"seconds", seconds},
+                {"turns_per_second", rate}};
     std::printf("%s\n", Dump(out).c_str());
   } else {
     std::printf("stored %lld turns (%zu users, %zu sessions, format %s) in %.2f s (%.1f turns/s)",
                 static_cast<long long>(tally.stored), users.size(), sessions.size(),
                 FormatName(conversation.format), seconds, rate);
-    if (conversation.skipped > 0) std::printf("; skipped %d messages without text", conversation.skipped);
+    if (conversation.skipped > 0) std::printf("; skipped %d system or empty messages", conversation.skipped);
+    if (already > 0) std::printf("; %lld turns were already stored", static_cast<long long>(already));
     if (tally.rejected > 0) std::printf("; rejected %lld invalid turns", static_cast<long long>(tally.rejected));
     std::printf("\n");
   }
@@ -159,6 +207,8 @@ CommandFn RegisterIngest(CLI::App& app, CommonOptions& common) {
       "            created_at when present), session}.\n"
       "  locomo    The LoCoMo benchmark file: user = --user or each sample_id, session = session_N,\n"
       "            image captions appended; metadata {speaker, dia_id, session, date, sample_id}.\n"
+      "Turns already in the store (same user, session, content and metadata) are skipped, so\n"
+      "ingesting a file twice stores nothing new.\n"
       "Turns are saved in transactions of --batch-size. A progress bar is drawn on stderr when it\n"
       "is a terminal; a summary line (turns stored, rate) is always printed.\n"
       "\n"
