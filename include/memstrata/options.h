@@ -66,7 +66,9 @@ struct SearchRequest {
 };
 
 struct ListRequest {
-  ScopeContext context;        // user_id required; narrower ids narrow the list
+  // user_id required when visible_only; narrower ids narrow the list. With
+  // visible_only = false and no user_id, every memory in the store (export).
+  ScopeContext context;
   // When true, list exactly what a search from `context` would see; when false,
   // list every memory of the user saved with the given ids (an admin view).
   bool visible_only = true;

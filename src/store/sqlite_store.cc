@@ -354,13 +354,15 @@ Result<std::vector<float>> SqliteStore::GetVector(const std::string& id) {
 
 Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) {
   const ScopeContext& c = request.context;
-  if (c.user_id.empty()) return Status::InvalidArgument("listing memories needs a user_id");
+  if (c.user_id.empty() && request.visible_only) {
+    return Status::InvalidArgument("listing memories needs a user_id");
+  }
   if (request.limit < 0 || request.offset < 0) return Status::InvalidArgument("limit and offset must be >= 0");
   std::string sql = std::string("SELECT ") + kRecordColumns + " FROM memories m WHERE ";
   if (request.visible_only) {
     sql += kVisibleSql;
   } else {
-    sql += "m.user_id = :vu AND (:vs = '' OR m.session_id = :vs) AND (:va = '' OR m.agent_id = :va) "
+    sql += "(:vu = '' OR m.user_id = :vu) AND (:vs = '' OR m.session_id = :vs) AND (:va = '' OR m.agent_id = :va) "
            "AND (:vt = '' OR m.turn_id = :vt)";
   }
   if (!request.scopes.empty()) {

@@ -263,3 +263,26 @@ TEST_F(StoreTest, ImportKeepsIdsAndTimestamps) {
 
 }  // namespace
 }  // namespace memstrata
+
+namespace memstrata {
+namespace {
+
+TEST_F(StoreTest, ListAllWithoutUserOnlyForTheAdminView) {
+  auto s = OpenStore();
+  ASSERT_TRUE(s->Save(Req("one", Scope::kUser, {"u", "", "", ""})).ok());
+  ASSERT_TRUE(s->Save(Req("two", Scope::kSession, {"v", "s", "", ""})).ok());
+  ListRequest all;
+  all.visible_only = false;
+  auto rows = s->List(all);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 2u);
+  ListRequest visible;
+  EXPECT_EQ(s->List(visible).status().code(), Status::Code::kInvalidArgument);
+  visible.context.user_id = "v";
+  EXPECT_EQ(s->List(visible)->size(), 0u);  // v's only memory is session-level
+  visible.context.session_id = "s";
+  EXPECT_EQ(s->List(visible)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace memstrata
