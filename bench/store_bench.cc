@@ -114,6 +114,7 @@ nlohmann::json RunOne(const std::string& model_dir, const std::string& dir, int 
       SaveRequest r;
       r.content = WithNote(base, j);
       r.context.user_id = "user" + std::to_string(j % users);
+      r.dedup = false;  // fill rows share base vectors on purpose
       auto id = store->SaveWithVector(r, it->second);
       if (!id.ok()) {
         std::fprintf(stderr, "fill: %s\n", id.status().ToString().c_str());

@@ -33,6 +33,10 @@ struct OpenOptions {
   Durability durability = Durability::kFull;
   int busy_timeout_ms = 10000;            // wait this long for another process's write lock
   size_t max_content_bytes = 32 * 1024;   // larger content is rejected (InvalidArgument)
+  // Dedup on save: a new fact whose normalised text equals, or whose cosine
+  // similarity is at least this with, a current memory at the same scope level
+  // and scope ids is merged into it. > 1 disables near-duplicate merging.
+  double dedup_threshold = 0.95;
   VectorBackend vector_backend = VectorBackend::kAuto;
   int vector_dimension = 0;               // 0: the embedder's; otherwise must equal it
   // HNSW parameters: stored and validated now, used by the approximate index later.
@@ -49,6 +53,14 @@ struct SaveRequest {
   std::string source_agent;    // provenance; defaults to context.agent_id
   double importance = 0.5;     // 0..1
   std::string metadata_json;   // "" or a JSON object
+  bool dedup = true;           // merge into an existing equal / near-equal memory
+};
+
+// Update(): a new version of the same memory (same id).
+struct UpdateRequest {
+  std::string content;
+  double importance = -1;      // < 0: keep the current importance
+  std::string metadata_json;   // "": keep the current metadata
 };
 
 enum class SearchMode : int { kHybrid = 0, kVector = 1, kText = 2 };
@@ -63,6 +75,9 @@ struct SearchRequest {
   std::vector<std::pair<std::string, std::string>> metadata_equals;
   // Restrict to these scope levels (empty: all visible levels).
   std::vector<Scope> scopes;
+  // Unix microseconds: answer as the store stood then (versions current at
+  // that moment). 0: now.
+  int64_t as_of = 0;
 };
 
 struct ListRequest {
@@ -75,6 +90,7 @@ struct ListRequest {
   std::vector<Scope> scopes;   // empty: all levels
   int limit = 0;               // 0: no limit
   int offset = 0;
+  bool include_history = false;  // also past versions (export); default current only
 };
 
 }  // namespace memstrata

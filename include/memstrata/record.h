@@ -21,6 +21,23 @@ struct MemoryRecord {
   int64_t updated_at = 0;     // unix microseconds (UTC)
   std::string content_hash;   // hex sha256 of the normalised content
   std::string metadata_json = "{}";  // a JSON object
+  // Versions: Update() keeps the id and adds a version; Supersede() retires the
+  // memory in favour of a new one. Only current versions (valid_to == 0) are
+  // searched, unless a search asks for a past moment (as_of).
+  int version = 1;
+  int64_t valid_from = 0;     // when this version became current
+  int64_t valid_to = 0;       // when it stopped being current; 0 = current
+  std::string superseded_by;  // id of the memory that replaced it, if any
+  // Dedup: every agent that stated this fact, how often, and when last.
+  std::vector<std::string> sources;
+  int seen_count = 1;
+  int64_t last_seen_at = 0;
+};
+
+// What a save did.
+struct SaveOutcome {
+  std::string id;
+  bool merged = false;  // true: the fact was already stored; `id` is the existing memory
 };
 
 struct SearchResult {

@@ -33,19 +33,34 @@ class MEMSTRATA_EXPORT MemoryStore {
   MemoryStore& operator=(const MemoryStore&) = delete;
 
   // Saves one memory and returns its id once the transaction has committed.
-  virtual Result<std::string> Save(const SaveRequest& request) = 0;
+  // A duplicate of a current memory (see OpenOptions::dedup_threshold) is
+  // merged into it and that memory's id is returned.
+  Result<std::string> Save(const SaveRequest& request);
   // Saves many in one transaction (embedding in batches): all or nothing.
-  virtual Result<std::vector<std::string>> SaveBatch(const std::vector<SaveRequest>& requests) = 0;
+  Result<std::vector<std::string>> SaveBatch(const std::vector<SaveRequest>& requests);
+  // Save and SaveBatch, saying for each whether it was merged.
+  virtual Result<std::vector<SaveOutcome>> SaveDetailed(const std::vector<SaveRequest>& requests) = 0;
   // Saves with a vector the caller computed (import, tests). Its length must be
   // the store's dimension; it is normalised before storing.
   virtual Result<std::string> SaveWithVector(const SaveRequest& request,
                                              const std::vector<float>& vector) = 0;
-  // Restores an exported record as it was: id, timestamps and provenance kept.
-  // `vector` may be null (the content is embedded again). Returns false, changing
-  // nothing, when a memory with that id already exists.
+  // Restores an exported record (one version) as it was: id, version, timestamps
+  // and provenance kept. `vector` may be null (the content is embedded again).
+  // Returns false, changing nothing, when that id and version already exist.
   virtual Result<bool> Import(const MemoryRecord& record, const std::vector<float>* vector) = 0;
 
+  // Writes a new version of memory `id` (same id, version + 1); the old version
+  // leaves search results at once and stays in History(). Returns the new version.
+  virtual Result<MemoryRecord> Update(const std::string& id, const UpdateRequest& request) = 0;
+  // Retires memory `old_id` in favour of a new memory saved from `replacement`
+  // (its scope and ids default to the old memory's when replacement.context.user_id
+  // is empty). Returns the new memory's id.
+  virtual Result<std::string> Supersede(const std::string& old_id, const SaveRequest& replacement) = 0;
+  // Every version of `id` and of the memories it superseded, oldest first.
+  virtual Result<std::vector<MemoryRecord>> History(const std::string& id) = 0;
+
   virtual Result<std::vector<SearchResult>> Search(const SearchRequest& request) = 0;
+  // The current version, or the last one of a superseded memory.
   virtual Result<MemoryRecord> Get(const std::string& id) = 0;
   virtual Result<std::vector<MemoryRecord>> List(const ListRequest& request) = 0;
   // The stored vector of a memory (export, tests).

@@ -9,6 +9,10 @@
 #include "embed/model_files.h"
 #include "embed/wordpiece_tokenizer.h"
 
+// Declared by OpenBLAS's cblas.h; repeated so a build that picks up another
+// cblas.h still compiles (the library linked is always OpenBLAS).
+extern "C" void openblas_set_num_threads(int num_threads);
+
 namespace memstrata {
 namespace {
 

@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 namespace memstrata {
 
 static_assert(std::endian::native == std::endian::little,
@@ -23,8 +25,27 @@ int64_t ReadRecord(const Stmt& s, MemoryRecord* r) {
   r->updated_at = s.Int(11);
   r->content_hash = s.Text(12);
   r->metadata_json = s.Text(13);
+  r->version = static_cast<int>(s.Int(14));
+  r->valid_from = s.Int(15);
+  r->valid_to = s.Int(16);
+  r->superseded_by = s.Text(17);
+  r->sources = ParseSources(s.Text(18));
+  r->seen_count = static_cast<int>(s.Int(19));
+  r->last_seen_at = s.Int(20);
   return seq;
 }
+
+std::vector<std::string> ParseSources(const std::string& text) {
+  std::vector<std::string> out;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& x : j) {
+    if (x.is_string()) out.push_back(x.get<std::string>());
+  }
+  return out;
+}
+
+std::string SourcesJson(const std::vector<std::string>& sources) { return nlohmann::json(sources).dump(); }
 
 std::string EncodeVector(const std::vector<float>& v) {
   std::string out(v.size() * sizeof(float), '\0');

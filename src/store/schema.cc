@@ -15,7 +15,8 @@ CREATE TABLE meta(
 
 CREATE TABLE memories(
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the vector cache relies on it
-  id           TEXT NOT NULL UNIQUE,
+  id           TEXT NOT NULL,                      -- the memory; one row per version
+  version      INTEGER NOT NULL DEFAULT 1,
   content      TEXT NOT NULL,
   scope        INTEGER NOT NULL CHECK (scope BETWEEN 0 AND 3),
   user_id      TEXT NOT NULL CHECK (user_id <> ''),
@@ -27,10 +28,18 @@ CREATE TABLE memories(
   created_at   INTEGER NOT NULL,
   updated_at   INTEGER NOT NULL,
   content_hash TEXT NOT NULL,
-  metadata     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata))
+  metadata     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+  valid_from   INTEGER NOT NULL,
+  valid_to     INTEGER,                            -- NULL: the current version
+  superseded_by TEXT NOT NULL DEFAULT '',
+  sources      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sources)),
+  seen_count   INTEGER NOT NULL DEFAULT 1,
+  last_seen_at INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX memories_by_version ON memories(id, version);
+CREATE UNIQUE INDEX memories_current ON memories(id) WHERE valid_to IS NULL;
 CREATE INDEX memories_by_user ON memories(user_id, scope, session_id);
-CREATE INDEX memories_by_hash ON memories(user_id, content_hash);
+CREATE INDEX memories_by_hash ON memories(user_id, content_hash) WHERE valid_to IS NULL;
 
 CREATE TABLE vectors(
   seq       INTEGER PRIMARY KEY,   -- memories.seq

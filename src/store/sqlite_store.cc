@@ -20,6 +20,21 @@ Result<std::unique_ptr<MemoryStore>> MemoryStore::Open(const OpenOptions& option
   return SqliteStore::Open(options, std::move(embedder));
 }
 
+Result<std::string> MemoryStore::Save(const SaveRequest& request) {
+  auto out = SaveDetailed({request});
+  if (!out.ok()) return out.status();
+  return std::move(out->front().id);
+}
+
+Result<std::vector<std::string>> MemoryStore::SaveBatch(const std::vector<SaveRequest>& requests) {
+  auto out = SaveDetailed(requests);
+  if (!out.ok()) return out.status();
+  std::vector<std::string> ids;
+  ids.reserve(out->size());
+  for (auto& o : *out) ids.push_back(std::move(o.id));
+  return ids;
+}
+
 SqliteStore::SqliteStore(const OpenOptions& options, std::unique_ptr<Embedder> embedder)
     : options_(options),
       env_(options.env ? options.env : Env::Default()),
@@ -127,9 +142,10 @@ Status SqliteStore::SyncCacheLocked() {
     cache_.Reset(dim_);
   }
   // seq is AUTOINCREMENT (never reused), so rows added elsewhere are exactly
-  // those above our max; if the counts then differ, something was deleted.
+  // those above our max; if the counts then differ, something was deleted or
+  // retired by a new version: reload.
   MEMSTRATA_RETURN_IF_ERROR(LoadRowsLocked(cache_.max_seq()));
-  auto count = db_->QueryInt("SELECT count(*) FROM vectors");
+  auto count = db_->QueryInt("SELECT count(*) FROM memories WHERE valid_to IS NULL");
   if (!count.ok()) return count.status();
   if (static_cast<size_t>(*count) != cache_.size()) {
     cache_.Reset(dim_);
@@ -143,7 +159,7 @@ Status SqliteStore::LoadRowsLocked(int64_t after_seq) {
   if (dim_ == 0) return Status::OK();
   auto stmt = db_->Prepare(
       "SELECT m.seq, m.scope, m.user_id, m.session_id, m.agent_id, m.turn_id, v.dimension, v.data "
-      "FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.seq > ?1 ORDER BY m.seq");
+      "FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.seq > ?1 AND m.valid_to IS NULL ORDER BY m.seq");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, after_seq);
   std::vector<float> vec(static_cast<size_t>(dim_));
@@ -161,170 +177,11 @@ Status SqliteStore::LoadRowsLocked(int64_t after_seq) {
   return Status::OK();
 }
 
-Result<std::vector<std::vector<float>>> SqliteStore::EmbedTexts(const std::vector<std::string>& texts) {
-  std::vector<std::vector<float>> out;
-  Status st = embedder_->EmbedBatch(texts, &out);
-  if (!st.ok()) return st;
-  if (out.size() != texts.size()) return Status::EmbedderError("the embedder returned a wrong number of vectors");
-  return out;
-}
-
-Status SqliteStore::AcceptDimensionLocked(size_t n) {
-  if (dim_ == 0) {
-    if (n == 0) return Status::DimensionMismatch("the embedder returned an empty vector");
-    dim_ = static_cast<int>(n);
-    cache_.Reset(dim_);
-    MEMSTRATA_RETURN_IF_ERROR(SetMeta(db_.get(), "dimension", std::to_string(dim_)));
-    return SetMeta(db_.get(), "embedder_model", embedder_->model_id());
-  }
-  if (n != static_cast<size_t>(dim_)) {
-    return Status::DimensionMismatch("vector has " + std::to_string(n) + " dimensions; the store's is " +
-                                     std::to_string(dim_));
-  }
-  return Status::OK();
-}
-
-Result<std::vector<std::string>> SqliteStore::InsertRows(std::vector<PendingRow>& rows,
-                                                         std::vector<std::vector<float>>& vectors) {
-  for (auto& v : vectors) {
-    if (!L2Normalize(&v)) return Status::InvalidArgument("vector is zero or not finite");
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  if (options_.read_only) return Status::IOError("the store was opened read-only");
-  auto txn = Transaction::Begin(db_.get(), /*immediate=*/true);
-  if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
-  for (const auto& v : vectors) MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(v.size()));
-  auto insert = db_->Prepare(
-      "INSERT INTO memories(id, content, scope, user_id, session_id, agent_id, turn_id, source_agent, "
-      "importance, created_at, updated_at, content_hash, metadata) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-  if (!insert.ok()) return insert.status();
-  auto insert_vec = db_->Prepare("INSERT INTO vectors(seq, dimension, data) VALUES (?1, ?2, ?3)");
-  if (!insert_vec.ok()) return insert_vec.status();
-  std::vector<std::string> ids;
-  std::vector<int64_t> seqs;
-  int64_t now = env_->NowMicros();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    PendingRow& row = rows[i];
-    const SaveRequest& r = row.request;
-    std::string id = row.id.empty() ? env_->NewId() : row.id;
-    std::string source = r.source_agent.empty() ? r.context.agent_id : r.source_agent;
-    insert->Reset();
-    insert->Bind(1, id).Bind(2, r.content).Bind(3, static_cast<int>(r.scope)).Bind(4, r.context.user_id)
-        .Bind(5, r.context.session_id).Bind(6, r.context.agent_id).Bind(7, r.context.turn_id)
-        .Bind(8, source).Bind(9, r.importance)
-        .Bind(10, row.created_at ? row.created_at : now).Bind(11, row.updated_at ? row.updated_at : now)
-        .Bind(12, Sha256Hex(NormalizeForHash(r.content))).Bind(13, row.metadata);
-    MEMSTRATA_RETURN_IF_ERROR(insert->Run());
-    int64_t seq = sqlite3_last_insert_rowid(db_->raw());
-    std::string blob = EncodeVector(vectors[i]);
-    insert_vec->Reset();
-    insert_vec->Bind(1, seq).Bind(2, dim_).BindBlob(3, blob.data(), blob.size());
-    MEMSTRATA_RETURN_IF_ERROR(insert_vec->Run());
-    ids.push_back(std::move(id));
-    seqs.push_back(seq);
-  }
-  // Acknowledge only after the commit (fsync'd under Durability::kFull).
-  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const SaveRequest& r = rows[i].request;
-    cache_.Add(seqs[i], cache_.KeysForRow(r.scope, r.context), vectors[i].data());
-  }
-  return ids;
-}
-
-Result<std::string> SqliteStore::Save(const SaveRequest& request) {
-  auto ids = SaveBatch({request});
-  if (!ids.ok()) return ids.status();
-  return std::move(ids->front());
-}
-
-Result<std::vector<std::string>> SqliteStore::SaveBatch(const std::vector<SaveRequest>& requests) {
-  std::vector<PendingRow> rows(requests.size());
-  std::vector<std::string> texts;
-  texts.reserve(requests.size());
-  for (size_t i = 0; i < requests.size(); ++i) {
-    Status st = ValidateSave(requests[i], options_.max_content_bytes, &rows[i].metadata);
-    if (!st.ok()) {
-      if (requests.size() == 1) return st;
-      return Status(st.code() == Status::Code::kInvalidArgument
-                        ? Status::InvalidArgument("item " + std::to_string(i) + ": " + st.message())
-                        : st);
-    }
-    rows[i].request = requests[i];
-    texts.push_back(requests[i].content);
-  }
-  if (rows.empty()) return std::vector<std::string>{};
-  auto vectors = EmbedTexts(texts);  // outside the lock: the slow part
-  if (!vectors.ok()) return vectors.status();
-  return InsertRows(rows, vectors.value());
-}
-
-Result<std::string> SqliteStore::SaveWithVector(const SaveRequest& request, const std::vector<float>& vector) {
-  std::vector<PendingRow> rows(1);
-  MEMSTRATA_RETURN_IF_ERROR(ValidateSave(request, options_.max_content_bytes, &rows[0].metadata));
-  rows[0].request = request;
-  std::vector<std::vector<float>> vectors{vector};
-  auto ids = InsertRows(rows, vectors);
-  if (!ids.ok()) return ids.status();
-  return std::move(ids->front());
-}
-
-Result<bool> SqliteStore::Import(const MemoryRecord& record, const std::vector<float>* vector) {
-  if (record.id.empty() || record.id.size() > 64 || !IsValidUtf8(record.id)) {
-    return Status::InvalidArgument("imported id must be 1..64 bytes of UTF-8");
-  }
-  if (record.created_at <= 0 || record.updated_at < record.created_at) {
-    return Status::InvalidArgument("imported timestamps must be positive with updated_at >= created_at");
-  }
-  std::vector<PendingRow> rows(1);
-  PendingRow& row = rows[0];
-  row.request.content = record.content;
-  row.request.scope = record.scope;
-  row.request.context = record.context;
-  row.request.source_agent = record.source_agent;
-  row.request.importance = record.importance;
-  row.request.metadata_json = record.metadata_json;
-  row.id = record.id;
-  row.created_at = record.created_at;
-  row.updated_at = record.updated_at;
-  MEMSTRATA_RETURN_IF_ERROR(ValidateSave(row.request, options_.max_content_bytes, &row.metadata));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-    auto stmt = db_->Prepare("SELECT 1 FROM memories WHERE id = ?1");
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, record.id);
-    auto exists = stmt->Step();
-    if (!exists.ok()) return exists.status();
-    if (*exists) return false;
-  }
-  std::vector<std::vector<float>> vectors;
-  if (vector) {
-    vectors.push_back(*vector);
-  } else {
-    auto embedded = EmbedTexts({record.content});
-    if (!embedded.ok()) return embedded.status();
-    vectors = std::move(embedded).value();
-  }
-  auto ids = InsertRows(rows, vectors);
-  if (!ids.ok()) {
-    // Lost a race with another importer of the same id: same outcome as "exists".
-    if (ids.status().code() == Status::Code::kInvalidArgument &&
-        ids.status().message().find("UNIQUE") != std::string::npos) {
-      return false;
-    }
-    return ids.status();
-  }
-  return true;
-}
-
 Result<MemoryRecord> SqliteStore::Get(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto stmt = db_->Prepare(std::string("SELECT ") + kRecordColumns + " FROM memories m WHERE m.id = ?1");
+  auto stmt = db_->Prepare(std::string("SELECT ") + kRecordColumns +
+                           " FROM memories m WHERE m.id = ?1 ORDER BY (m.valid_to IS NULL) DESC, m.version DESC LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, id);
   auto row = stmt->Step();
@@ -339,7 +196,8 @@ Result<std::vector<float>> SqliteStore::GetVector(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
   auto stmt = db_->Prepare(
-      "SELECT v.dimension, v.data FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.id = ?1");
+      "SELECT v.dimension, v.data FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.id = ?1 "
+      "ORDER BY (m.valid_to IS NULL) DESC, m.version DESC LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, id);
   auto row = stmt->Step();
@@ -365,6 +223,7 @@ Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) 
     sql += "(:vu = '' OR m.user_id = :vu) AND (:vs = '' OR m.session_id = :vs) AND (:va = '' OR m.agent_id = :va) "
            "AND (:vt = '' OR m.turn_id = :vt)";
   }
+  if (!request.include_history) sql += std::string(" AND ") + kCurrentSql;
   if (!request.scopes.empty()) {
     sql += " AND m.scope IN (";
     for (size_t i = 0; i < request.scopes.size(); ++i) {
@@ -372,7 +231,7 @@ Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) 
     }
     sql += ")";
   }
-  sql += " ORDER BY m.created_at DESC, m.seq DESC LIMIT :limit OFFSET :offset";
+  sql += " ORDER BY m.created_at DESC, m.id DESC, m.version DESC LIMIT :limit OFFSET :offset";
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
   auto stmt = db_->Prepare(sql);
@@ -397,16 +256,20 @@ Status SqliteStore::Delete(const std::string& id) {
   auto txn = Transaction::Begin(db_.get(), true);
   if (!txn.ok()) return txn.status();
   MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  // Every version goes: a deleted memory leaves no history behind.
   auto stmt = db_->Prepare("DELETE FROM memories WHERE id = ?1 RETURNING seq");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, id);
-  auto row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no memory with id '" + id + "'");
-  int64_t seq = stmt->Int(0);
-  MEMSTRATA_RETURN_IF_ERROR(stmt->Run());
+  std::vector<int64_t> seqs;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    seqs.push_back(stmt->Int(0));
+  }
+  if (seqs.empty()) return Status::NotFound("no memory with id '" + id + "'");
   MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
-  cache_.Remove(seq);
+  for (int64_t seq : seqs) cache_.Remove(seq);
   return Status::OK();
 }
 
@@ -448,7 +311,7 @@ Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
   StoreStats s;
-  std::string where = c.user_id.empty() ? "1" : kVisibleSql;
+  std::string where = std::string(kCurrentSql) + " AND " + (c.user_id.empty() ? "1" : kVisibleSql);
   auto stmt = db_->Prepare("SELECT m.scope, count(*) FROM memories m WHERE " + where + " GROUP BY m.scope");
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, c);
@@ -460,7 +323,7 @@ Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
     if (scope >= 0 && scope < 4) s.by_scope[scope] = stmt->Int(1);
     s.total += stmt->Int(1);
   }
-  auto users = db_->QueryInt("SELECT count(DISTINCT user_id) FROM memories");
+  auto users = db_->QueryInt("SELECT count(DISTINCT user_id) FROM memories WHERE valid_to IS NULL");
   if (!users.ok()) return users.status();
   s.users = *users;
   auto pages = db_->QueryInt("PRAGMA page_count");
@@ -488,7 +351,7 @@ Status SqliteStore::Verify() {
   if (!orphans.ok()) return orphans.status();
   if (*orphans != 0) return Status::Corruption(std::to_string(*orphans) + " memories and vectors do not pair up");
   MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
-  auto count = db_->QueryInt("SELECT count(*) FROM memories");
+  auto count = db_->QueryInt("SELECT count(*) FROM memories WHERE valid_to IS NULL");
   if (!count.ok()) return count.status();
   if (static_cast<size_t>(*count) != cache_.size()) {
     return Status::Corruption("vector cache holds " + std::to_string(cache_.size()) + " rows, the table " +

@@ -12,6 +12,7 @@
 
 #include "memstrata/env.h"
 #include "memstrata/store.h"
+#include "search/fusion.h"
 #include "store/sqlite_db.h"
 #include "vector/vector_cache.h"
 
@@ -23,10 +24,12 @@ class SqliteStore final : public MemoryStore {
                                                    std::unique_ptr<Embedder> embedder);
   ~SqliteStore() override;
 
-  Result<std::string> Save(const SaveRequest& request) override;
-  Result<std::vector<std::string>> SaveBatch(const std::vector<SaveRequest>& requests) override;
+  Result<std::vector<SaveOutcome>> SaveDetailed(const std::vector<SaveRequest>& requests) override;
   Result<std::string> SaveWithVector(const SaveRequest& request, const std::vector<float>& vector) override;
   Result<bool> Import(const MemoryRecord& record, const std::vector<float>* vector) override;
+  Result<MemoryRecord> Update(const std::string& id, const UpdateRequest& request) override;
+  Result<std::string> Supersede(const std::string& old_id, const SaveRequest& replacement) override;
+  Result<std::vector<MemoryRecord>> History(const std::string& id) override;
   Result<std::vector<SearchResult>> Search(const SearchRequest& request) override;
   Result<MemoryRecord> Get(const std::string& id) override;
   Result<std::vector<MemoryRecord>> List(const ListRequest& request) override;
@@ -40,12 +43,10 @@ class SqliteStore final : public MemoryStore {
   Status Close() override;
 
  private:
-  // A validated row ready to insert.
+  // A validated row ready to insert (every field of the record is written).
   struct PendingRow {
-    SaveRequest request;
-    std::string metadata;  // canonical JSON
-    std::string id;        // empty: a new id
-    int64_t created_at = 0, updated_at = 0;
+    MemoryRecord record;
+    bool dedup = false;
   };
 
   SqliteStore(const OpenOptions& options, std::unique_ptr<Embedder> embedder);
@@ -57,9 +58,20 @@ class SqliteStore final : public MemoryStore {
   Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
   // Checks (and on first use records) the vector dimension.
   Status AcceptDimensionLocked(size_t n);
-  // Inserts validated rows with their vectors in one transaction.
-  Result<std::vector<std::string>> InsertRows(std::vector<PendingRow>& rows,
+  // A pending row for a new memory from a validated request (metadata canonical).
+  PendingRow NewRow(const SaveRequest& request, std::string metadata, int64_t now);
+  // Inserts validated rows with their vectors in one transaction, merging
+  // duplicates where a row asks for dedup.
+  Result<std::vector<SaveOutcome>> InsertRows(std::vector<PendingRow>& rows,
                                               std::vector<std::vector<float>>& vectors);
+  Status InsertRowLocked(const MemoryRecord& record, const std::vector<float>& vector, int64_t* seq);
+  // The id of a current memory that `record` duplicates, or "".
+  Result<std::string> FindDuplicateLocked(const MemoryRecord& record, const std::vector<float>& vector);
+  Status MergeLocked(const std::string& id, const MemoryRecord& record, int64_t now);
+  // The current version of `id` with its seq (NotFound when none is current).
+  Result<std::pair<int64_t, MemoryRecord>> CurrentLocked(const std::string& id);
+  Result<std::vector<RankedHit>> VectorHitsAsOfLocked(const SearchRequest& request, const std::vector<float>& query,
+                                                      size_t depth);
   Result<std::unordered_set<int64_t>> FilteredSeqsLocked(const SearchRequest& request);
   Result<std::vector<MemoryRecord>> FetchBySeqLocked(const std::vector<int64_t>& seqs);
 

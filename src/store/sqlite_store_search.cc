@@ -12,6 +12,7 @@
 #include "store/sqlite_store.h"
 #include "store/validate.h"
 #include "util/utf8.h"
+#include "vector/dot.h"
 
 namespace memstrata {
 namespace {
@@ -28,6 +29,7 @@ Status ValidateSearch(const SearchRequest& r) {
   }
   if (!(r.min_score >= 0 && r.min_score <= 1)) return Status::InvalidArgument("min_score must be between 0 and 1");
   if (!IsValidUtf8(r.query)) return Status::InvalidArgument("query is not valid UTF-8");
+  if (r.as_of < 0) return Status::InvalidArgument("as_of must be a positive time");
   if (r.query.find('\0') != std::string::npos) return Status::InvalidArgument("query contains a NUL character");
   if (IsBlank(r.query)) return Status::InvalidArgument("query is empty");
   for (const auto& [key, value] : r.metadata_equals) {
@@ -46,6 +48,16 @@ std::string MetadataSql(const SearchRequest& r) {
     sql += " AND json_extract(m.metadata, :p" + n + ") IS :f" + n;
   }
   return sql;
+}
+
+// Current versions, or those current at request.as_of.
+std::string TimeSql(const SearchRequest& r) {
+  if (r.as_of == 0) return std::string(" AND ") + kCurrentSql;
+  return " AND m.valid_from <= :asof AND (m.valid_to IS NULL OR m.valid_to > :asof)";
+}
+
+void BindTime(Stmt* stmt, const SearchRequest& r) {
+  if (r.as_of != 0) stmt->Bind(stmt->ParamIndex(":asof"), r.as_of);
 }
 
 std::string ScopeSql(const SearchRequest& r) {
@@ -84,9 +96,11 @@ Status BindMetadata(Stmt* stmt, const SearchRequest& r) {
 }  // namespace
 
 Result<std::unordered_set<int64_t>> SqliteStore::FilteredSeqsLocked(const SearchRequest& r) {
-  auto stmt = db_->Prepare(std::string("SELECT m.seq FROM memories m WHERE ") + kVisibleSql + MetadataSql(r));
+  auto stmt = db_->Prepare(std::string("SELECT m.seq FROM memories m WHERE ") + kVisibleSql + TimeSql(r) +
+                           MetadataSql(r));
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, r.context);
+  BindTime(&*stmt, r);
   MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
   std::unordered_set<int64_t> seqs;
   while (true) {
@@ -96,6 +110,30 @@ Result<std::unordered_set<int64_t>> SqliteStore::FilteredSeqsLocked(const Search
     seqs.insert(stmt->Int(0));
   }
   return seqs;
+}
+
+// A past moment's versions are not in the cache: scan their stored vectors.
+// Slower than the cache (reads every visible version's blob) but exact.
+Result<std::vector<RankedHit>> SqliteStore::VectorHitsAsOfLocked(const SearchRequest& r,
+                                                                 const std::vector<float>& query, size_t depth) {
+  auto stmt = db_->Prepare(std::string("SELECT m.seq, v.data FROM memories m JOIN vectors v ON v.seq = m.seq WHERE ") +
+                           kVisibleSql + TimeSql(r) + MetadataSql(r) + ScopeSql(r));
+  if (!stmt.ok()) return stmt.status();
+  BindViewer(&*stmt, r.context);
+  BindTime(&*stmt, r);
+  MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
+  std::vector<RankedHit> hits;
+  std::vector<float> vec(static_cast<size_t>(dim_));
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (!DecodeVector(stmt->Blob(1), dim_, vec.data())) return Status::Corruption("stored vector has the wrong size");
+    hits.push_back({stmt->Int(0), Dot(query.data(), vec.data(), vec.size())});
+  }
+  std::sort(hits.begin(), hits.end(), [](const RankedHit& a, const RankedHit& b) { return a.score > b.score; });
+  if (hits.size() > depth) hits.resize(depth);
+  return hits;
 }
 
 Result<std::vector<MemoryRecord>> SqliteStore::FetchBySeqLocked(const std::vector<int64_t>& seqs) {
@@ -143,7 +181,11 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   for (Scope s : r.scopes) scope_mask |= 1u << static_cast<int>(s);
 
   std::vector<RankedHit> vector_hits;
-  if (use_vector && dim_ > 0) {
+  if (use_vector && dim_ > 0 && r.as_of != 0) {
+    auto hits = VectorHitsAsOfLocked(r, query_vec, depth);
+    if (!hits.ok()) return hits.status();
+    vector_hits = std::move(hits).value();
+  } else if (use_vector && dim_ > 0) {
     if (query_vec.size() != static_cast<size_t>(dim_)) {
       return Status::DimensionMismatch("query vector has " + std::to_string(query_vec.size()) +
                                        " dimensions; the store's is " + std::to_string(dim_));
@@ -162,9 +204,11 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
     auto stmt = db_->Prepare(std::string("SELECT m.seq, -bm25(memories_fts) AS relevance FROM memories_fts "
                                          "JOIN memories m ON m.seq = memories_fts.rowid "
                                          "WHERE memories_fts MATCH :q AND ") +
-                             kVisibleSql + MetadataSql(r) + ScopeSql(r) + " ORDER BY relevance DESC LIMIT :n");
+                             kVisibleSql + TimeSql(r) + MetadataSql(r) + ScopeSql(r) +
+                             " ORDER BY relevance DESC LIMIT :n");
     if (!stmt.ok()) return stmt.status();
     BindViewer(&*stmt, r.context);
+    BindTime(&*stmt, r);
     MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
     stmt->BindNamed(":q", fts);
     stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(depth));
