@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/utf8.h"
+
 namespace memstrata::protocol {
 namespace {
 
@@ -236,6 +238,18 @@ bool IsNothingMarker(std::string_view line) {
   return false;
 }
 
+// A plain-text line worth keeping: valid UTF-8 with at least one letter or
+// digit (any non-ASCII byte counts: most scripts are non-ASCII).
+bool HasWords(std::string_view line) {
+  if (!IsValidUtf8(line)) return false;
+  for (char c : line) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Not JSON at all: one fact per non-empty line, list bullets removed.
 void PlainLines(std::string_view s, Extractor* ex) {
   while (!s.empty()) {
@@ -246,6 +260,10 @@ void PlainLines(std::string_view s, Extractor* ex) {
       if (line.substr(0, bullet.size()) == bullet) line = Trim(line.substr(bullet.size()));
     }
     if (line.empty() || IsNothingMarker(line)) continue;
+    if (!HasWords(line)) {
+      ex->Problem("plain-text line without words dropped");
+      continue;
+    }
     ex->Item(Json(std::string(line)), 0);
   }
 }
