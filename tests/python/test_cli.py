@@ -27,6 +27,7 @@ ISO_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 RECORD_FIELDS = {
     "id", "content", "scope", "user_id", "session_id", "agent_id", "turn_id", "source_agent",
     "importance", "created_at", "updated_at", "content_hash", "metadata",
+    "version", "valid_from", "valid_to", "superseded_by", "sources", "seen_count", "last_seen_at",
 }
 SCORE_FIELDS = {"score", "vector_score", "text_score", "vector_rank", "text_rank"}
 
@@ -110,6 +111,7 @@ def test_preference_recalled_in_another_session(db: Path) -> None:
 def test_add_json_record_has_every_field(db: Path) -> None:
     record = run_json("add", "Deploys run on Fridays", "--user", "ops", "--session", "s1", "--agent", "bot",
                       "--scope", "agent", "--importance", "0.8", "--metadata", '{"topic": "deploy", "n": 3}', db=db)
+    assert record.pop("merged") is False
     assert set(record) == RECORD_FIELDS
     assert UUID_RE.match(record["id"])
     assert record["scope"] == "agent" and record["user_id"] == "ops" and record["session_id"] == "s1"
@@ -118,6 +120,8 @@ def test_add_json_record_has_every_field(db: Path) -> None:
     assert record["metadata"] == {"topic": "deploy", "n": 3}
     assert ISO_RE.match(record["created_at"]) and record["created_at"] == record["updated_at"]
     assert re.fullmatch(r"[0-9a-f]{64}", record["content_hash"])
+    assert record["version"] == 1 and record["valid_to"] is None and record["superseded_by"] is None
+    assert record["sources"] == ["bot"] and record["seen_count"] == 1
     assert run_json("get", record["id"], db=db) == record
 
 
@@ -127,6 +131,17 @@ def test_add_source_agent_and_content_from_stdin(db: Path) -> None:
     record = json.loads(done.stdout)
     assert record["content"].startswith("multi-line\ncontent from stdin")
     assert record["source_agent"] == "importer"
+
+
+def test_add_merges_a_repeated_fact_unless_told_not_to(db: Path) -> None:
+    first = run_cli("add", "Project uses uv, not pip", "--user", "team", "--agent", "claude", db=db).stdout.strip()
+    again = run_cli("add", "Project uses uv, not pip", "--user", "team", "--agent", "codex", db=db)
+    assert again.stdout.strip() == first and "merged" in again.stderr
+    merged = run_json("get", first, db=db)
+    assert merged["sources"] == ["claude", "codex"] and merged["seen_count"] == 2
+    kept = run_json("add", "Project uses uv, not pip", "--user", "team", "--no-dedup", db=db)
+    assert kept["merged"] is False and kept["id"] != first
+    assert len(run_json("list", "--user", "team", db=db)) == 2
 
 
 def test_get_text_and_delete(db: Path) -> None:

@@ -94,7 +94,7 @@ def test_locomo_fixture(db: Path) -> None:
                                          "[image: a photo of a red road bike leaning on a fence]")
     assert by_dia["D2:1"]["metadata"]["date"] == "10:02 am on 21 May, 2023"
     assert by_dia["D2:1"]["session_id"] == "session_2"
-    again = run_json("ingest", str(FIXTURES / "locomo_small.json"), db=db)
+    again = run_json("ingest", str(FIXTURES / "locomo_small.json"), "--dedup", db=db)
     assert again["stored"] == 0 and again["already_stored"] == 7
     assert run_json("stats", db=db)["total"] == 7
     hits = run_json("search", "What is the name of Ana's dog?", "--user", "conv-t1", "--top-k", "2", db=db)

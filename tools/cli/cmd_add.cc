@@ -15,6 +15,7 @@ struct AddArgs {
   double importance = 0.5;
   std::string metadata;
   std::string source_agent;
+  bool no_dedup = false;
 };
 
 int RunAdd(const AddArgs& args, const CommonOptions& common) {
@@ -29,6 +30,7 @@ int RunAdd(const AddArgs& args, const CommonOptions& common) {
   request.source_agent = args.source_agent;
   request.importance = args.importance;
   request.metadata_json = args.metadata;
+  request.dedup = !args.no_dedup;
   // Check the ids before loading a model: a usage error should be instant.
   if (Status st = ValidateContextFor(request.scope, request.context); !st.ok()) {
     return ReportUsageError(st.message() + " (see memstrata add --help)", common.json);
@@ -36,15 +38,19 @@ int RunAdd(const AddArgs& args, const CommonOptions& common) {
   int rc = 0;
   auto store = OpenStore(common, CreateMode::kCreate, &rc);
   if (!store) return rc;
-  auto id = store->Save(request);
-  if (!id.ok()) return ReportError(id.status(), common.json);
+  auto outcome = store->SaveDetailed({request});
+  if (!outcome.ok()) return ReportError(outcome.status(), common.json);
+  const SaveOutcome& saved = outcome->front();
   if (!common.json) {
-    std::printf("%s\n", id->c_str());
+    std::printf("%s\n", saved.id.c_str());
+    if (saved.merged) std::fprintf(stderr, "memstrata: note: the same fact was already stored; merged into it\n");
     return kExitOk;
   }
-  auto record = store->Get(*id);
+  auto record = store->Get(saved.id);
   if (!record.ok()) return ReportError(record.status(), common.json);
-  std::printf("%s\n", Dump(RecordToJson(*record)).c_str());
+  Json out = RecordToJson(*record);
+  out["merged"] = saved.merged;
+  std::printf("%s\n", Dump(out).c_str());
   return kExitOk;
 }
 
@@ -63,6 +69,9 @@ CommandFn RegisterAdd(CLI::App& app, CommonOptions& common) {
       ->capture_default_str();
   sub->add_option("--metadata", args->metadata, "A JSON object stored with the memory, e.g. '{\"topic\": \"tools\"}'");
   sub->add_option("--source-agent", args->source_agent, "Provenance: the agent that wrote it (default: --agent)");
+  sub->add_flag("--no-dedup", args->no_dedup,
+                "Store it even if the same (or a near-identical) fact is already stored at this scope; "
+                "by default it is merged into that memory, whose id is printed");
   AddCommonOptions(sub, &common);
   sub->footer(
       "Examples:\n"

@@ -19,17 +19,24 @@ struct IngestArgs {
   int batch_size = 64;
   double importance = 0.5;
   std::vector<std::string> conversations;
+  bool dedup = false;
 };
 
-SaveRequest ToRequest(const Turn& turn, Scope scope, const CommonOptions& common, double importance) {
+SaveRequest ToRequest(const Turn& turn, Scope scope, const CommonOptions& common, const IngestArgs& args) {
   SaveRequest request;
   request.content = turn.content;
   request.scope = scope;
   request.context = common.context;
   request.context.user_id = turn.user_id;
   request.context.session_id = turn.session_id;
-  request.importance = importance;
+  request.importance = args.importance;
   request.metadata_json = Dump(turn.metadata);
+  // Each turn is its own event (its dia_id, its date): by default two turns
+  // saying "Thanks!" stay two memories.
+  request.dedup = args.dedup;
+  // A transcript turn is evidence of what was said when, not a fact to merge:
+  // two identical turns stay two memories.
+  request.dedup = false;
   return request;
 }
 
@@ -60,6 +67,7 @@ Status StoredTurns(MemoryStore* store, const std::set<std::string>& users, std::
 // Counts of one ingest run.
 struct Tally {
   int64_t stored = 0;
+  int64_t merged = 0;  // with --dedup: turns merged into an equal memory
   int64_t rejected = 0;
   int warnings = 0;
 };
@@ -68,21 +76,26 @@ struct Tally {
 // (invalid UTF-8, over the size limit), saves the turns one by one so only
 // the bad ones are left out. Any other error stops the run.
 Status SaveChunk(MemoryStore* store, const std::vector<SaveRequest>& chunk, Tally* tally) {
-  auto ids = store->SaveBatch(chunk);
-  if (ids.ok()) {
-    tally->stored += static_cast<int64_t>(ids->size());
+  auto count = [tally](const std::vector<SaveOutcome>& outcomes) {
+    for (const SaveOutcome& outcome : outcomes) ++(outcome.merged ? tally->merged : tally->stored);
+  };
+  auto outcomes = store->SaveDetailed(chunk);
+  if (outcomes.ok()) {
+    count(*outcomes);
     return Status::OK();
   }
-  if (ids.status().code() != Status::Code::kInvalidArgument) return ids.status();
+  if (outcomes.status().code() != Status::Code::kInvalidArgument) return outcomes.status();
   for (const SaveRequest& request : chunk) {
-    auto id = store->Save(request);
-    if (id.ok()) {
-      ++tally->stored;
+    auto one = store->SaveDetailed({request});
+    if (one.ok()) {
+      count(*one);
       continue;
     }
-    if (id.status().code() != Status::Code::kInvalidArgument) return id.status();
+    if (one.status().code() != Status::Code::kInvalidArgument) return one.status();
     ++tally->rejected;
-    if (tally->warnings++ < kMaxWarnings) Warn("skipped a turn (" + request.metadata_json + "): " + id.status().message());
+    if (tally->warnings++ < kMaxWarnings) {
+      Warn("skipped a turn (" + request.metadata_json + "): " + one.status().message());
+    }
   }
   return Status::OK();
 }
@@ -106,7 +119,7 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
   std::vector<SaveRequest> requests;
   std::set<std::string> users, sessions;
   for (const Turn& turn : conversation.turns) {
-    requests.push_back(ToRequest(turn, scope, common, args.importance));
+    requests.push_back(ToRequest(turn, scope, common, args));
     if (Status st = ValidateContextFor(scope, requests.back().context); !st.ok()) {
       return ReportUsageError(st.message() + " (see memstrata ingest --help)", common.json);
     }
@@ -156,6 +169,7 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
                 {"rejected", tally.rejected},
                 {"skipped", conversation.skipped},
                 {"already_stored", already},
+                {"merged", tally.merged},
                 {"users", users.size()},
                 {"sessions", sessions.size()},
                 {"format", FormatName(conversation.format)},
@@ -167,6 +181,7 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
                 static_cast<long long>(tally.stored), users.size(), sessions.size(),
                 FormatName(conversation.format), seconds, rate);
     if (conversation.skipped > 0) std::printf("; skipped %d system or empty messages", conversation.skipped);
+    if (tally.merged > 0) std::printf("; merged %lld duplicates", static_cast<long long>(tally.merged));
     if (already > 0) std::printf("; %lld turns were already stored", static_cast<long long>(already));
     if (tally.rejected > 0) std::printf("; rejected %lld invalid turns", static_cast<long long>(tally.rejected));
     std::printf("\n");
@@ -193,6 +208,9 @@ CommandFn RegisterIngest(CLI::App& app, CommonOptions& common) {
   sub->add_option("--importance", args->importance, "Importance of every turn, 0 to 1")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  sub->add_flag("--dedup", args->dedup,
+                "Merge a turn into an equal or near-identical memory already stored at the same scope "
+                "(off by default: every turn is kept with its own metadata)");
   sub->add_option("--batch-size", args->batch_size, "Turns per transaction")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();

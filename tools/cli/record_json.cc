@@ -69,6 +69,14 @@ Status ReadString(const Json& json, const char* key, std::string* out) {
   return Status::OK();
 }
 
+Status ReadInt(const Json& json, const char* key, int* out) {
+  auto it = json.find(key);
+  if (it == json.end() || it->is_null()) return Status::OK();
+  if (!it->is_number_integer()) return Status::InvalidArgument(std::string("field '") + key + "' must be an integer");
+  *out = it->get<int>();
+  return Status::OK();
+}
+
 Status ReadTime(const Json& json, const char* key, int64_t* out) {
   auto it = json.find(key);
   if (it == json.end() || it->is_null()) return Status::OK();
@@ -203,7 +211,14 @@ Json RecordToJson(const MemoryRecord& record) {
               {"created_at", FormatTime(record.created_at)},
               {"updated_at", FormatTime(record.updated_at)},
               {"content_hash", record.content_hash},
-              {"metadata", metadata}};
+              {"metadata", metadata},
+              {"version", record.version},
+              {"valid_from", record.valid_from == 0 ? Json(nullptr) : Json(FormatTime(record.valid_from))},
+              {"valid_to", record.valid_to == 0 ? Json(nullptr) : Json(FormatTime(record.valid_to))},
+              {"superseded_by", IdOrNull(record.superseded_by)},
+              {"sources", record.sources},
+              {"seen_count", record.seen_count},
+              {"last_seen_at", record.last_seen_at == 0 ? Json(nullptr) : Json(FormatTime(record.last_seen_at))}};
 }
 
 Result<MemoryRecord> RecordFromJson(const Json& json) {
@@ -234,6 +249,19 @@ Result<MemoryRecord> RecordFromJson(const Json& json) {
   MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "created_at", &record.created_at));
   MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "updated_at", &record.updated_at));
   if (record.updated_at == 0) record.updated_at = record.created_at;
+  MEMSTRATA_RETURN_IF_ERROR(ReadInt(json, "version", &record.version));
+  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "valid_from", &record.valid_from));
+  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "valid_to", &record.valid_to));
+  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "superseded_by", &record.superseded_by));
+  MEMSTRATA_RETURN_IF_ERROR(ReadInt(json, "seen_count", &record.seen_count));
+  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "last_seen_at", &record.last_seen_at));
+  if (auto it = json.find("sources"); it != json.end() && !it->is_null()) {
+    if (!it->is_array()) return Status::InvalidArgument("field 'sources' must be a list of strings");
+    for (const Json& source : *it) {
+      if (!source.is_string()) return Status::InvalidArgument("field 'sources' must be a list of strings");
+      record.sources.push_back(source.get<std::string>());
+    }
+  }
   if (auto it = json.find("metadata"); it != json.end() && !it->is_null()) {
     if (!it->is_object()) return Status::InvalidArgument("field 'metadata' must be a JSON object");
     record.metadata_json = Dump(*it);

@@ -26,7 +26,7 @@ Result<int64_t> ParseTime(std::string_view text);
 std::string EncodeVector(const std::vector<float>& vector);
 Result<std::vector<float>> DecodeVector(std::string_view base64);
 
-// Every field of a record; absent ids are null, metadata is an object.
+// Every field of a record; absent ids and times are null, metadata is an object.
 Json RecordToJson(const MemoryRecord& record);
 // The inverse, with a message naming the bad field.
 Result<MemoryRecord> RecordFromJson(const Json& json);
