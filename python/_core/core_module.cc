@@ -11,6 +11,7 @@ namespace memstrata::python {
 void BindErrors(nb::module_& m);
 void BindEmbed(nb::module_& m);
 void BindStore(nb::module_& m);
+void BindProtocol(nb::module_& m);
 }  // namespace memstrata::python
 
 NB_MODULE(_core, m) {
@@ -19,4 +20,5 @@ NB_MODULE(_core, m) {
   memstrata::python::BindErrors(m);
   memstrata::python::BindEmbed(m);
   memstrata::python::BindStore(m);
+  memstrata::python::BindProtocol(m);
 }
