@@ -32,6 +32,8 @@ from .errors import (
 from .memory import Memory, SyncMemory
 from .records import MemoryRecord, SearchResult
 
+from .wrap import with_memory
+
 __version__ = _engine_version
 
 __all__ = [
@@ -45,5 +47,6 @@ __all__ = [
     "MemoryRecord",
     "SearchResult",
     "bundled_model_dir",
+    "with_memory",
 ]
 __all__ += _errors.__all__
