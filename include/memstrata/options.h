@@ -33,9 +33,10 @@ struct OpenOptions {
   Durability durability = Durability::kFull;
   int busy_timeout_ms = 10000;            // wait this long for another process's write lock
   size_t max_content_bytes = 32 * 1024;   // larger content is rejected (InvalidArgument)
-  // Dedup on save: a new fact whose normalised text equals, or whose cosine
-  // similarity is at least this with, a current memory at the same scope level
-  // and scope ids is merged into it. > 1 disables near-duplicate merging.
+  // Dedup on save: a new fact whose normalised text equals a current memory at
+  // the same scope level and scope ids, or whose cosine similarity with it is at
+  // least this AND which says it in nearly the same words with the same numbers
+  // (src/store/dedup.h), is merged into it. > 1 disables near-duplicate merging.
   double dedup_threshold = 0.95;
   VectorBackend vector_backend = VectorBackend::kAuto;
   int vector_dimension = 0;               // 0: the embedder's; otherwise must equal it

@@ -91,18 +91,23 @@ void BindValueTypes(nb::module_& m) {
       .def(
           "__init__",
           [](SaveRequest* self, std::string content, Scope scope, const ScopeContext& context,
-             std::string source_agent, double importance, std::string metadata_json) {
+             std::string source_agent, double importance, std::string metadata_json, bool dedup) {
             new (self) SaveRequest{std::move(content), scope,      context,
-                                   std::move(source_agent), importance, std::move(metadata_json)};
+                                   std::move(source_agent), importance, std::move(metadata_json), dedup};
           },
           "content"_a, "scope"_a, "context"_a, "source_agent"_a = "", "importance"_a = 0.5,
-          "metadata_json"_a = "")
+          "metadata_json"_a = "", "dedup"_a = true)
       .def_ro("content", &SaveRequest::content)
       .def_ro("scope", &SaveRequest::scope)
       .def_ro("context", &SaveRequest::context)
       .def_ro("source_agent", &SaveRequest::source_agent)
       .def_ro("importance", &SaveRequest::importance)
-      .def_ro("metadata_json", &SaveRequest::metadata_json);
+      .def_ro("metadata_json", &SaveRequest::metadata_json)
+      .def_ro("dedup", &SaveRequest::dedup);
+
+  nb::class_<SaveOutcome>(m, "SaveOutcome")
+      .def_ro("id", &SaveOutcome::id)
+      .def_ro("merged", &SaveOutcome::merged);
 
   nb::class_<MemoryRecord>(m, "MemoryRecord")
       .def_ro("id", &MemoryRecord::id)
@@ -114,7 +119,14 @@ void BindValueTypes(nb::module_& m) {
       .def_ro("created_at", &MemoryRecord::created_at)
       .def_ro("updated_at", &MemoryRecord::updated_at)
       .def_ro("content_hash", &MemoryRecord::content_hash)
-      .def_ro("metadata_json", &MemoryRecord::metadata_json);
+      .def_ro("metadata_json", &MemoryRecord::metadata_json)
+      .def_ro("version", &MemoryRecord::version)
+      .def_ro("valid_from", &MemoryRecord::valid_from)
+      .def_ro("valid_to", &MemoryRecord::valid_to)
+      .def_ro("superseded_by", &MemoryRecord::superseded_by)
+      .def_ro("sources", &MemoryRecord::sources)
+      .def_ro("seen_count", &MemoryRecord::seen_count)
+      .def_ro("last_seen_at", &MemoryRecord::last_seen_at);
 
   nb::class_<SearchResult>(m, "SearchResult")
       .def_ro("record", &SearchResult::record)
@@ -141,7 +153,8 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
                                   Durability durability, size_t max_content_bytes,
                                   VectorBackend vector_backend, int vector_dimension, int hnsw_m,
                                   int hnsw_ef_construction, int hnsw_ef_search,
-                                  bool create_if_missing, bool read_only, int busy_timeout_ms) {
+                                  bool create_if_missing, bool read_only, int busy_timeout_ms,
+                                  double dedup_threshold) {
   if (!embedder.embedder) {
     ThrowStatus(Status::InvalidArgument("this Embedder was already given to another store"));
   }
@@ -157,6 +170,7 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
   options.hnsw_m = hnsw_m;
   options.hnsw_ef_construction = hnsw_ef_construction;
   options.hnsw_ef_search = hnsw_ef_search;
+  options.dedup_threshold = dedup_threshold;
   // The store owns its embedder from here on, whether or not Open succeeds.
   std::unique_ptr<Embedder> owned = std::move(embedder.embedder);
   auto handle = std::make_unique<StoreHandle>();
@@ -175,7 +189,7 @@ void BindStore(nb::module_& m) {
                   "vector_backend"_a = VectorBackend::kAuto, "vector_dimension"_a = 0,
                   "hnsw_m"_a = 16, "hnsw_ef_construction"_a = 200, "hnsw_ef_search"_a = 64,
                   "create_if_missing"_a = true, "read_only"_a = false,
-                  "busy_timeout_ms"_a = 10000)
+                  "busy_timeout_ms"_a = 10000, "dedup_threshold"_a = 0.95)
       .def(
           "save",
           [](StoreHandle& h, const SaveRequest& request) {
@@ -191,13 +205,44 @@ void BindStore(nb::module_& m) {
           },
           "requests"_a)
       .def(
+          "save_detailed",
+          [](StoreHandle& h, const std::vector<SaveRequest>& requests) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.SaveDetailed(requests); });
+          },
+          "requests"_a)
+      .def(
+          "update",
+          [](StoreHandle& h, const std::string& id, std::string content, double importance,
+             std::string metadata_json) {
+            MemoryStore& s = Engine(h);
+            UpdateRequest request{std::move(content), importance, std::move(metadata_json)};
+            return Call([&] { return s.Update(id, request); });
+          },
+          "id"_a, "content"_a, nb::kw_only(), "importance"_a = -1.0, "metadata_json"_a = "")
+      .def(
+          "supersede",
+          [](StoreHandle& h, const std::string& old_id, const SaveRequest& replacement) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.Supersede(old_id, replacement); });
+          },
+          "old_id"_a, "replacement"_a)
+      .def(
+          "history",
+          [](StoreHandle& h, const std::string& id) {
+            MemoryStore& s = Engine(h);
+            return Call([&] { return s.History(id); });
+          },
+          "id"_a)
+      .def(
           "search",
           [](StoreHandle& h, std::string query, const ScopeContext& context, int top_k,
              double min_score, SearchMode mode,
              std::vector<std::pair<std::string, std::string>> metadata_equals,
-             std::vector<Scope> scopes) {
+             std::vector<Scope> scopes, int64_t as_of) {
             MemoryStore& s = Engine(h);
             SearchRequest request;
+            request.as_of = as_of;
             request.query = std::move(query);
             request.context = context;
             request.top_k = top_k;
@@ -210,7 +255,7 @@ void BindStore(nb::module_& m) {
           "query"_a, "context"_a, nb::kw_only(), "top_k"_a = 10, "min_score"_a = 0.0,
           "mode"_a = SearchMode::kHybrid,
           "metadata_equals"_a = std::vector<std::pair<std::string, std::string>>(),
-          "scopes"_a = std::vector<Scope>())
+          "scopes"_a = std::vector<Scope>(), "as_of"_a = 0)
       .def(
           "get",
           [](StoreHandle& h, const std::string& id) {
@@ -221,9 +266,10 @@ void BindStore(nb::module_& m) {
       .def(
           "list",
           [](StoreHandle& h, const ScopeContext& context, bool visible_only,
-             std::vector<Scope> scopes, int limit, int offset) {
+             std::vector<Scope> scopes, int limit, int offset, bool include_history) {
             MemoryStore& s = Engine(h);
             ListRequest request;
+            request.include_history = include_history;
             request.context = context;
             request.visible_only = visible_only;
             request.scopes = std::move(scopes);
@@ -232,7 +278,7 @@ void BindStore(nb::module_& m) {
             return Call([&] { return s.List(request); });
           },
           "context"_a, nb::kw_only(), "visible_only"_a = true, "scopes"_a = std::vector<Scope>(),
-          "limit"_a = 0, "offset"_a = 0)
+          "limit"_a = 0, "offset"_a = 0, "include_history"_a = false)
       .def(
           "get_vector",
           [](StoreHandle& h, const std::string& id) {

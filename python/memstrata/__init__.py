@@ -30,7 +30,7 @@ from .errors import (
     StoreError,
 )
 from .memory import Memory, SyncMemory
-from .records import MemoryRecord, SearchResult
+from .records import MemoryRecord, SavedId, SearchResult
 
 from .wrap import with_memory
 
@@ -46,6 +46,7 @@ __all__ = [
     "Durability",
     "MemoryRecord",
     "SearchResult",
+    "SavedId",
     "bundled_model_dir",
     "with_memory",
 ]

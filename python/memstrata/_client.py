@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime, timezone
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,7 +15,8 @@ from . import _core
 from ._model import bundled_model_dir
 from .config import EmbedderBackend, MemoryConfig
 from .errors import InvalidInputError, InvalidTypeError, StoreError
-from .records import MemoryRecord, SearchResult, record_from_core, result_from_core
+from .records import (_EPOCH, MemoryRecord, SavedId, SearchResult, record_from_core,
+                      result_from_core)
 
 _SCOPES = {
     "user": _core.Scope.USER,
@@ -38,7 +40,7 @@ _BACKENDS = {
 }
 SAVE_KEYS = frozenset(
     {"content", "user_id", "session_id", "agent_id", "turn_id", "scope", "importance",
-     "metadata", "source_agent"}
+     "metadata", "source_agent", "dedup"}
 )
 
 
@@ -129,7 +131,9 @@ def context(user_id: Any, session_id: Any = None, agent_id: Any = None, turn_id:
 
 def save_request(content: Any, *, user_id: Any, session_id: Any = None, agent_id: Any = None,
                  turn_id: Any = None, scope: Any = "user", importance: Any = 0.5,
-                 metadata: Any = None, source_agent: Any = None) -> Any:
+                 metadata: Any = None, source_agent: Any = None, dedup: Any = True) -> Any:
+    if not isinstance(dedup, bool):
+        raise InvalidTypeError(f"dedup must be a bool, not {type(dedup).__name__}")
     return _core.SaveRequest(
         text("content", content),
         choice("scope", scope, _SCOPES),
@@ -137,6 +141,7 @@ def save_request(content: Any, *, user_id: Any, session_id: Any = None, agent_id
         text("source_agent", source_agent, optional=True),
         number("importance", importance),
         metadata_json(metadata),
+        dedup,
     )
 
 
@@ -157,9 +162,48 @@ def save_requests(items: Any) -> list[Any]:
     return requests
 
 
-def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any,
-                top_k: Any, min_score: Any, filters: Any, scopes: Any, mode: Any
+def micros(name: str, value: Any) -> int:
+    """A timezone-aware datetime (naive ones are taken as UTC) -> unix microseconds."""
+    if not isinstance(value, datetime):
+        raise InvalidTypeError(f"{name} must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    delta = value - _EPOCH
+    out = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    if out <= 0:
+        raise InvalidInputError(f"{name} must be after 1970-01-01")
+    return out
+
+
+def saved_ids(outcomes: Iterable[Any]) -> list[SavedId]:
+    return [SavedId(o.id, o.merged) for o in outcomes]
+
+
+def update_args(id: Any, content: Any, *, importance: Any, metadata: Any
                 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (
+        (text("id", id), text("content", content)),
+        {"importance": -1.0 if importance is None else number("importance", importance),
+         "metadata_json": metadata_json(metadata)},
+    )
+
+
+def supersede_request(content: Any, *, user_id: Any, session_id: Any, agent_id: Any,
+                      turn_id: Any, scope: Any, importance: Any, metadata: Any,
+                      source_agent: Any) -> Any:
+    """Without a user_id the engine puts the replacement where the old memory lives."""
+    if user_id is None:
+        return _core.SaveRequest(text("content", content), _SCOPES["user"], _core.ScopeContext(),
+                                 text("source_agent", source_agent, optional=True),
+                                 number("importance", importance), metadata_json(metadata))
+    return save_request(content, user_id=user_id, session_id=session_id, agent_id=agent_id,
+                        turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
+                        source_agent=source_agent)
+
+
+def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any,
+                top_k: Any, min_score: Any, filters: Any, scopes: Any, mode: Any,
+                as_of: Any = None) -> tuple[tuple[Any, ...], dict[str, Any]]:
     if filters is None:
         filters = {}
     if not isinstance(filters, Mapping):
@@ -173,6 +217,7 @@ def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, tur
             "mode": choice("mode", mode, _MODES),
             "metadata_equals": equals,
             "scopes": scope_list(scopes),
+            "as_of": 0 if as_of is None else micros("as_of", as_of),
         },
     )
 
@@ -246,6 +291,7 @@ def open_store(config: MemoryConfig) -> Any:
         hnsw_m=config.hnsw_m,
         hnsw_ef_construction=config.hnsw_ef_construction,
         hnsw_ef_search=config.hnsw_ef_search,
+        dedup_threshold=config.dedup_threshold,
     )
 
 

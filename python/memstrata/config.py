@@ -106,6 +106,10 @@ class MemoryConfig:
     durability: Durability = Durability.FULL
     #: NATIVE: threads of the embedding forward pass.
     embed_threads: int = 1
+    #: Dedup on save: a fact whose normalised text equals, or whose cosine similarity
+    #: is at least this with, a current memory at the same scope is merged into it.
+    #: Above 1.0 only identical text merges.
+    dedup_threshold: float = 0.95
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -172,6 +176,17 @@ def _int(low: int, high: int | None = None, *, optional: bool = False):
     return check
 
 
+def _float(low: float, high: float):
+    def check(name: str, value: Any):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name} must be a number, not {type(value).__name__}")
+        if not (low <= value <= high):
+            raise ConfigError(f"{name} must be between {low} and {high}, got {value!r}")
+        return float(value)
+
+    return check
+
+
 def _bool(name: str, value: Any):
     if not isinstance(value, bool):
         raise ConfigError(f"{name} must be a bool, not {type(value).__name__}")
@@ -217,4 +232,5 @@ _CHECKS = {
     "max_content_bytes": _int(1, 1 << 30),
     "durability": _enum(Durability),
     "embed_threads": _int(1, 256),
+    "dedup_threshold": _float(0.0, 2.0),
 }

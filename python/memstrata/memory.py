@@ -9,14 +9,15 @@ calls release the GIL; :class:`Memory` runs them on worker threads
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from . import _client
 from .config import EmbedderBackend, MemoryConfig, VectorBackend
-from .records import MemoryRecord, SearchResult
+from .records import MemoryRecord, SavedId, SearchResult
 
 __all__ = ["Memory", "SyncMemory", "MemoryConfig", "EmbedderBackend", "VectorBackend",
-           "MemoryRecord", "SearchResult"]
+           "MemoryRecord", "SearchResult", "SavedId"]
 
 T = TypeVar("T")
 
@@ -36,35 +37,67 @@ class Memory(_client.BaseMemory):
                    agent_id: str | None = None, turn_id: str | None = None,
                    scope: str = "user", importance: float = 0.5,
                    metadata: Mapping[str, Any] | None = None,
-                   source_agent: str | None = None) -> str:
+                   source_agent: str | None = None, dedup: bool = True) -> SavedId:
         """Saves a memory at ``scope`` ("user", "session", "agent" or "turn";
         the ids that level needs are required) and returns its id once it is
-        committed. ``source_agent`` defaults to ``agent_id``."""
+        committed. ``source_agent`` defaults to ``agent_id``.
+
+        With ``dedup`` (default) the same fact already stored at that scope
+        (equal normalised text, or cosine >= ``dedup_threshold``) is merged:
+        one memory, importance and last-seen updated, the agent added to its
+        ``sources``; the returned :class:`SavedId` is that memory's id and has
+        ``merged == True``."""
         request = _client.save_request(
             content, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
-            source_agent=source_agent)
-        return await self._run(self._engine().save, request)
+            source_agent=source_agent, dedup=dedup)
+        return _client.saved_ids(await self._run(self._engine().save_detailed, [request]))[0]
 
-    async def save_many(self, items: Iterable[Mapping[str, Any]]) -> list[str]:
+    async def save_many(self, items: Iterable[Mapping[str, Any]]) -> list[SavedId]:
         """Saves dicts with :meth:`save`'s arguments as keys, in one
         transaction (all or nothing); returns the ids in order."""
         requests = _client.save_requests(items)
-        return await self._run(self._engine().save_batch, requests)
+        return _client.saved_ids(await self._run(self._engine().save_detailed, requests))
+
+    async def update(self, id: str, content: str, *, importance: float | None = None,
+                     metadata: Mapping[str, Any] | None = None) -> MemoryRecord:
+        """Writes a new version of memory ``id`` (same id, ``version + 1``). The
+        old version leaves search results at once and stays in :meth:`history`."""
+        args, kwargs = _client.update_args(id, content, importance=importance, metadata=metadata)
+        return _client.records([await self._run(self._engine().update, *args, **kwargs)])[0]
+
+    async def supersede(self, old_id: str, content: str, *, user_id: str | None = None,
+                        session_id: str | None = None, agent_id: str | None = None,
+                        turn_id: str | None = None, scope: str = "user",
+                        importance: float = 0.5, metadata: Mapping[str, Any] | None = None,
+                        source_agent: str | None = None) -> str:
+        """Retires memory ``old_id`` in favour of a new memory with ``content``
+        and returns the new id. Without ``user_id`` the new memory takes the old
+        one's scope, ids and source agent."""
+        request = _client.supersede_request(
+            content, user_id=user_id, session_id=session_id, agent_id=agent_id,
+            turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
+            source_agent=source_agent)
+        return await self._run(self._engine().supersede, _client.text("old_id", old_id), request)
+
+    async def history(self, id: str) -> list[MemoryRecord]:
+        """Every version of ``id`` and of the memories it superseded, oldest first."""
+        return _client.records(await self._run(self._engine().history, _client.text("id", id)))
 
     async def search(self, query: str, *, user_id: str, session_id: str | None = None,
                      agent_id: str | None = None, turn_id: str | None = None,
                      top_k: int = 10, min_score: float = 0.0,
                      filters: Mapping[str, Any] | None = None,
                      scopes: Iterable[str] | str | None = None,
-                     mode: str = "hybrid") -> list[SearchResult]:
+                     mode: str = "hybrid", as_of: datetime | None = None) -> list[SearchResult]:
         """The memories visible from this context that best match ``query``,
         best first. ``filters``: metadata key -> value equality; ``scopes``:
-        restrict to these levels; ``mode``: "hybrid", "vector" or "text"."""
+        restrict to these levels; ``mode``: "hybrid", "vector" or "text";
+        ``as_of``: answer as the store stood at that moment (past versions)."""
         args, kwargs = _client.search_args(
             query, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
-            scopes=scopes, mode=mode)
+            scopes=scopes, mode=mode, as_of=as_of)
         return _client.results(await self._run(self._engine().search, *args, **kwargs))
 
     async def get(self, id: str) -> MemoryRecord:
@@ -123,28 +156,51 @@ class SyncMemory(_client.BaseMemory):
              agent_id: str | None = None, turn_id: str | None = None,
              scope: str = "user", importance: float = 0.5,
              metadata: Mapping[str, Any] | None = None,
-             source_agent: str | None = None) -> str:
+             source_agent: str | None = None, dedup: bool = True) -> SavedId:
         """See :meth:`Memory.save`."""
-        return self._engine().save(_client.save_request(
+        request = _client.save_request(
             content, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
-            source_agent=source_agent))
+            source_agent=source_agent, dedup=dedup)
+        return _client.saved_ids(self._engine().save_detailed([request]))[0]
 
-    def save_many(self, items: Iterable[Mapping[str, Any]]) -> list[str]:
+    def save_many(self, items: Iterable[Mapping[str, Any]]) -> list[SavedId]:
         """See :meth:`Memory.save_many`."""
-        return self._engine().save_batch(_client.save_requests(items))
+        return _client.saved_ids(self._engine().save_detailed(_client.save_requests(items)))
+
+    def update(self, id: str, content: str, *, importance: float | None = None,
+               metadata: Mapping[str, Any] | None = None) -> MemoryRecord:
+        """See :meth:`Memory.update`."""
+        args, kwargs = _client.update_args(id, content, importance=importance, metadata=metadata)
+        return _client.records([self._engine().update(*args, **kwargs)])[0]
+
+    def supersede(self, old_id: str, content: str, *, user_id: str | None = None,
+                  session_id: str | None = None, agent_id: str | None = None,
+                  turn_id: str | None = None, scope: str = "user",
+                  importance: float = 0.5, metadata: Mapping[str, Any] | None = None,
+                  source_agent: str | None = None) -> str:
+        """See :meth:`Memory.supersede`."""
+        request = _client.supersede_request(
+            content, user_id=user_id, session_id=session_id, agent_id=agent_id,
+            turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
+            source_agent=source_agent)
+        return self._engine().supersede(_client.text("old_id", old_id), request)
+
+    def history(self, id: str) -> list[MemoryRecord]:
+        """See :meth:`Memory.history`."""
+        return _client.records(self._engine().history(_client.text("id", id)))
 
     def search(self, query: str, *, user_id: str, session_id: str | None = None,
                agent_id: str | None = None, turn_id: str | None = None,
                top_k: int = 10, min_score: float = 0.0,
                filters: Mapping[str, Any] | None = None,
                scopes: Iterable[str] | str | None = None,
-               mode: str = "hybrid") -> list[SearchResult]:
+               mode: str = "hybrid", as_of: datetime | None = None) -> list[SearchResult]:
         """See :meth:`Memory.search`."""
         args, kwargs = _client.search_args(
             query, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
-            scopes=scopes, mode=mode)
+            scopes=scopes, mode=mode, as_of=as_of)
         return _client.results(self._engine().search(*args, **kwargs))
 
     def get(self, id: str) -> MemoryRecord:

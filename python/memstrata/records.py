@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-__all__ = ["MemoryRecord", "SearchResult", "ScopeName"]
+__all__ = ["MemoryRecord", "SearchResult", "SavedId", "ScopeName"]
 
 ScopeName = Literal["user", "session", "agent", "turn"]
 
@@ -34,6 +34,17 @@ class MemoryRecord:
     metadata: dict[str, Any]
     #: Hex sha256 of the normalised content.
     content_hash: str
+    #: 1 for a new memory; :meth:`Memory.update` adds versions under the same id.
+    version: int
+    #: When this version became current, and when it stopped (``None``: current).
+    valid_from: datetime
+    valid_to: datetime | None
+    #: The id of the memory that replaced this one (:meth:`Memory.supersede`).
+    superseded_by: str | None
+    #: Every agent that stated this fact (dedup merges keep them all).
+    sources: tuple[str, ...]
+    seen_count: int
+    last_seen_at: datetime
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,19 @@ class SearchResult(MemoryRecord):
         """The memory without the ranking fields."""
         names = [f.name for f in dataclasses.fields(MemoryRecord)]
         return MemoryRecord(**{n: getattr(self, n) for n in names})
+
+
+class SavedId(str):
+    """The id :meth:`Memory.save` returns: a plain ``str`` that also says
+    whether the fact was merged into an existing memory (``merged``; the id is
+    then that memory's)."""
+
+    merged: bool
+
+    def __new__(cls, id: str, merged: bool = False) -> "SavedId":
+        self = super().__new__(cls, id)
+        self.merged = merged
+        return self
 
 
 def _time(micros: int) -> datetime:
@@ -79,6 +103,13 @@ def _record_fields(rec: Any) -> dict[str, Any]:
         "updated_at": _time(rec.updated_at),
         "metadata": json.loads(rec.metadata_json) if rec.metadata_json else {},
         "content_hash": rec.content_hash,
+        "version": rec.version,
+        "valid_from": _time(rec.valid_from),
+        "valid_to": _time(rec.valid_to) if rec.valid_to else None,
+        "superseded_by": _opt(rec.superseded_by),
+        "sources": tuple(rec.sources),
+        "seen_count": rec.seen_count,
+        "last_seen_at": _time(rec.last_seen_at),
     }
 
 

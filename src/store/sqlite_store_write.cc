@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/dedup.h"
 #include "store/record_io.h"
 #include "store/schema.h"
 #include "store/sqlite_store.h"
@@ -78,7 +79,7 @@ Status SqliteStore::InsertRowLocked(const MemoryRecord& rec, const std::vector<f
 
 // "The same fact in the same visible scope": a current memory at the same scope
 // level with the same scope ids whose normalised text is equal, or whose vector
-// is at least dedup_threshold similar.
+// is at least dedup_threshold similar and whose words nearly match.
 Result<std::string> SqliteStore::FindDuplicateLocked(const MemoryRecord& rec, const std::vector<float>& vector) {
   auto exact = db_->Prepare(
       "SELECT m.id FROM memories m WHERE m.user_id = :vu AND m.content_hash = :h AND m.valid_to IS NULL "
@@ -96,15 +97,20 @@ Result<std::string> SqliteStore::FindDuplicateLocked(const MemoryRecord& rec, co
   // The viewer at the fact's own level sees exactly the memories of that scope.
   uint8_t level = static_cast<uint8_t>(rec.scope);
   ScopeKeys viewer = cache_.KeysForViewer(rec.context);
-  auto hits = cache_.Search(vector.data(), viewer, 1,
+  auto hits = cache_.Search(vector.data(), viewer, 3,
                             [level](int64_t, const ScopeKeys& keys) { return keys.scope == level; });
-  if (hits.empty() || hits[0].score < options_.dedup_threshold) return std::string();
-  auto by_seq = db_->Prepare("SELECT id FROM memories WHERE seq = ?1");
+  auto by_seq = db_->Prepare("SELECT id, content FROM memories WHERE seq = ?1");
   if (!by_seq.ok()) return by_seq.status();
-  by_seq->Bind(1, hits[0].seq);
-  auto found = by_seq->Step();
-  if (!found.ok()) return found.status();
-  return *found ? by_seq->Text(0) : std::string();
+  for (const VectorHit& hit : hits) {
+    if (hit.score < options_.dedup_threshold) break;
+    by_seq->Reset();
+    by_seq->Bind(1, hit.seq);
+    auto found = by_seq->Step();
+    if (!found.ok()) return found.status();
+    // Similar vectors must also say it in nearly the same words (dedup.h).
+    if (*found && SameWordsNearly(by_seq->Text(1), rec.content)) return by_seq->Text(0);
+  }
+  return std::string();
 }
 
 // One row, importance and last-seen updated, every stating agent kept.

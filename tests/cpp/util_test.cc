@@ -64,3 +64,20 @@ TEST(FusionTest, ReciprocalRankFusion) {
 
 }  // namespace
 }  // namespace memstrata
+
+#include "store/dedup.h"
+
+namespace memstrata {
+namespace {
+
+TEST(DedupTextTest, NearlySameWordsAndSameNumbers) {
+  EXPECT_TRUE(SameWordsNearly("The deploy runs on Friday!", "the deploy runs on friday"));
+  EXPECT_TRUE(SameWordsNearly("I prefer Python for backend work", "I prefer Python for backend development"));
+  EXPECT_FALSE(SameWordsNearly("Fact number 1 about tomatoes", "Fact number 2 about tomatoes"));
+  EXPECT_FALSE(SameWordsNearly("meeting at 3pm", "meeting at 4pm"));
+  EXPECT_FALSE(SameWordsNearly("Project uses uv, not pip", "Project uses pip, not uv"));
+  EXPECT_FALSE(SameWordsNearly("likes tea", "dislikes coffee strongly"));
+}
+
+}  // namespace
+}  // namespace memstrata

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .. import _core
-from ..errors import MemstrataError
+from ..errors import InvalidInputError, MemstrataError
 from ..memory import SyncMemory
 from ..records import MemoryRecord, SearchResult
 
@@ -118,8 +118,10 @@ class Binding:
                 for item in plain:
                     try:
                         ids.append(self.memory.save(**item))
-                    except MemstrataError as exc:
+                    except InvalidInputError as exc:  # this fact only (too long, ...)
                         logger.debug("memstrata: fact %r not stored: %s", item["content"], exc)
+                    except MemstrataError:
+                        logger.warning("memstrata: storing a fact failed", exc_info=True)
         return ids
 
     def _visible(self, record: MemoryRecord) -> bool:
