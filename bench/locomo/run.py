@@ -1,0 +1,96 @@
+"""LoCoMo retrieval on memstrata: hybrid, BM25-only and vector-only on one store.
+
+    python -m bench.locomo.run [--data PATH] [--convs conv-26,conv-30] [--out FILE]
+
+One store per conversation (``SyncMemory`` on a temp file, bundled
+all-MiniLM-L6-v2), every turn saved at user scope with ``dedup=False`` (turns are
+evidence, not facts) through ``save_many``; every question searched (top 20) from
+that user's context in each mode. Run twice: turns as "<speaker>: <text>" and the
+same prefixed with the session date, to see whether dates help temporal questions.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from memstrata import SyncMemory
+
+from . import data, harness
+
+MODES = ("hybrid", "text", "vector")
+RESULTS = data.REPO / "bench" / "results"
+
+
+class MemstrataSystem:
+    def __init__(self, *, dated: bool, embed_threads: int = 1):
+        self._dir = tempfile.TemporaryDirectory(prefix="locomo-")
+        self._dated = dated
+        self._mem = SyncMemory(db_path=str(Path(self._dir.name) / "m.db"),
+                               durability="normal", embed_threads=embed_threads)
+
+    def add(self, conv: data.Conversation) -> None:
+        self._mem.save_many([
+            {"content": data.turn_text(t, dated=self._dated), "user_id": conv.sample_id,
+             "metadata": data.turn_metadata(t), "dedup": False}
+            for t in conv.turns])
+
+    def search(self, conv: data.Conversation, question: str, k: int,
+               mode: str | None) -> list[str]:
+        hits = self._mem.search(question, user_id=conv.sample_id, top_k=k,
+                                mode=mode or "hybrid")
+        return [h.metadata["dia_id"] for h in hits]
+
+    def close(self) -> None:
+        self._mem.close()
+        self._dir.cleanup()
+
+
+def select(conversations: list[data.Conversation], ids: str | None) -> list[data.Conversation]:
+    if not ids:
+        return conversations
+    wanted = ids.split(",")
+    chosen = [c for c in conversations if c.sample_id in wanted]
+    if len(chosen) != len(wanted):
+        raise SystemExit(f"unknown conversation id in {ids!r}")
+    return chosen
+
+
+def strip_questions(results: dict) -> dict:
+    """The JSON keeps aggregates only; per-question rows go to a separate file."""
+    return {k: {kk: vv for kk, vv in v.items() if kk != "per_question"}
+            for k, v in results.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", help="locomo10.json (default $MEMSTRATA_LOCOMO or ../shared/...)")
+    ap.add_argument("--convs", help="comma-separated sample ids (default: all)")
+    ap.add_argument("--out", default=str(RESULTS / "locomo.json"))
+    ap.add_argument("--questions-out", help="also write per-question metrics here")
+    args = ap.parse_args(argv)
+
+    convs = select(data.load(args.data), args.convs)
+    results: dict = {}
+    for dated in (False, True):
+        name = "memstrata-dated" if dated else "memstrata"
+        results.update(harness.evaluate(
+            name, lambda d=dated: MemstrataSystem(dated=d), convs, modes=MODES))
+    if args.questions_out:
+        Path(args.questions_out).write_text(json.dumps(
+            {k: v["per_question"] for k, v in results.items()}))
+    payload = {"data": str(data.data_path(args.data)), "k": 20,
+               "turn_text": "<speaker>: <text> [shares an image: <caption>]; dated: "
+                            "'[<session day>] ' prefix",
+               "results": strip_questions(results)}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(payload, indent=1) + "\n")
+    from . import report
+    print(report.markdown(payload["results"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
