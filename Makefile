@@ -3,7 +3,7 @@ PYTHON ?= python3
 BUILD ?= build/cmake
 JOBS ?= $(shell nproc)
 
-.PHONY: setup build install demo test test-cpp test-python bench clean
+.PHONY: setup build install demo test test-cpp test-python test-tsan bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -27,8 +27,16 @@ test-cpp: build
 test-python: install
 	$(PYTHON) -m pytest -q tests/python
 
-# Sets up, builds, and runs every test: ctest for C++, pytest for Python.
-test: setup test-cpp test-python
+# The store's concurrency tests under ThreadSanitizer (engine only, no model).
+test-tsan:
+	cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMSTRATA_SANITIZE=thread \
+	  -DMEMSTRATA_BUILD_TOOLS=OFF -DMEMSTRATA_BUILD_BENCH=OFF
+	cmake --build build/tsan -j $(JOBS) --target store_concurrency_test store_test store_versions_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -R '^(StoreConcurrencyTest|StoreTest|VersionsTest)\.'
+
+# Sets up, builds, and runs every test: ctest for C++, pytest for Python, and
+# the store's concurrency tests under ThreadSanitizer.
+test: setup test-cpp test-python test-tsan
 
 bench: setup install build
 	$(PYTHON) bench/run_all.py
