@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "wrapper.json"))
     args = ap.parse_args()
 
+    load_at_start = os.getloadavg()[0]
     tmp = tempfile.mkdtemp(prefix="wrapper-bench-")
     mem = SyncMemory(MemoryConfig(db_path=os.path.join(tmp, "bench.db")))  # defaults: FULL, native
     user = "bench-user"
@@ -146,7 +147,8 @@ def main() -> None:
     result = {
         "bench": "wrapper_overhead",
         "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-                    "python": platform.python_version()},
+                    "python": platform.python_version(),
+                    "load_average_at_start": load_at_start},
         "store": {"memories_of_user": args.memories, "durability": "full (fsync per commit)",
                   "embedder": "native all-MiniLM-L6-v2, 1 thread", "top_k": 5},
         "rows": rows,
@@ -154,7 +156,8 @@ def main() -> None:
         "instruction_tokens": tokens,
     }
     print(f"with_memory overhead (model call excluded), {args.memories} memories, "
-          f"{args.repeat} runs, default store (fsync), native embedder")
+          f"{args.repeat} runs, default store (fsync), native embedder, "
+          f"load average {load_at_start:.2f} on {os.cpu_count()} cores")
     print(f"{'step':45s} {'p50 ms':>8s} {'p90 ms':>8s} {'p99 ms':>8s}")
     for name, r in rows.items():
         print(f"{name:45s} {r['p50_ms']:8.2f} {r['p90_ms']:8.2f} {r['p99_ms']:8.2f}")
