@@ -8,10 +8,22 @@ venvs="$root/build/bench-venvs"
 py="${PYTHON:-python3}"
 mkdir -p "$venvs"
 
-make_venv() {  # name, pip requirement...
-  local name="$1"; shift
+# sqlite-vec is a loadable SQLite extension; some Python builds (pyenv's, here)
+# lack sqlite3.enable_load_extension. Pick an interpreter that has it.
+ext_python() {
+  for cand in "$py" python3 /usr/bin/python3; do
+    if "$cand" -c 'import sqlite3; sqlite3.connect(":memory:").enable_load_extension(True)' \
+        2>/dev/null; then
+      echo "$cand"; return
+    fi
+  done
+  echo "no Python with sqlite3.enable_load_extension found" >&2; return 1
+}
+
+make_venv() {  # name, python, pip requirement...
+  local name="$1" python="$2"; shift 2
   if [ ! -x "$venvs/$name/bin/python" ]; then
-    "$py" -m venv "$venvs/$name"
+    "$python" -m venv "$venvs/$name"
   fi
   "$venvs/$name/bin/pip" install --quiet --upgrade pip
   "$venvs/$name/bin/pip" install --quiet "$@"
@@ -21,6 +33,9 @@ make_venv() {  # name, pip requirement...
 
 # mem0 with its default local vector store (qdrant-client in local/on-disk mode)
 # and the openai SDK for the OpenAI-compatible embedder.
-make_venv mem0 mem0ai openai
-# headroom-ai's memory module.
-make_venv headroom headroom-ai openai
+make_venv mem0 "$py" mem0ai openai
+# headroom-ai's memory module: its [memory] extra is sqlite-vec plus
+# sentence-transformers (torch, ~2 GB) for the local embedder. We use its OpenAI
+# embedder against the local server, so we install sqlite-vec and numpy (which the
+# embedders module imports) but not torch.
+make_venv headroom "$(ext_python)" headroom-ai sqlite-vec numpy openai

@@ -9,6 +9,7 @@ through :func:`evaluate`, so every system is measured the same way.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -78,6 +79,7 @@ def evaluate(name: str, make_system, conversations: Sequence[Conversation], *,
             "search_latency": metrics.latency_summary(search_s[mode]),
             "add_seconds_total": sum(add_s),
             "add_ms_per_turn": 1000.0 * sum(add_s) / max(turns, 1),
+            "loadavg_1m_at_end": os.getloadavg()[0],   # the machine is shared; see docs
             "per_question": per_question[mode],
         }
     return out
