@@ -39,3 +39,5 @@ make_venv mem0 "$py" mem0ai openai
 # embedder against the local server, so we install sqlite-vec and numpy (which the
 # embedders module imports) but not torch.
 make_venv headroom "$(ext_python)" headroom-ai sqlite-vec numpy openai
+# Charts for bench/locomo/report.py (matplotlib stays out of memstrata's own deps).
+make_venv report "$py" matplotlib
