@@ -20,8 +20,29 @@ def test_readme_starts_with_the_two_commands():
     assert [line.split("#")[0].strip() for line in first] == ["make demo", "make test"]
 
 
-def test_readme_python_examples_run_in_order(tmp_path):
-    code = "\n".join(blocks("python"))
+def test_readme_with_memory_example_runs_as_written_in_two_processes(tmp_path):
+    """The headline example, unchanged, against a local scripted model: the
+    OpenAI SDK reads OPENAI_BASE_URL and OPENAI_API_KEY from the environment."""
+    example = [b for b in blocks("python") if "with_memory(OpenAI()" in b][0]
+    first, second = example.split("# later, in a new process and a new conversation:")
+    imports = "\n".join(line for line in first.splitlines() if line.startswith(("from ", "import ")))
+    sys.path.insert(0, str(Path(__file__).parent))
+    from openai_fake_server import FakeOpenAIServer, message_text
+
+    with FakeOpenAIServer() as server:
+        env = dict(os.environ, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="test-key")
+        for code in (first, imports + "\n" + second):
+            proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                                  capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+        latest = message_text(server.last_messages()[-1]["content"])
+    assert "What language should I use?" in latest
+    assert "Python for backend work" in latest  # recalled from the first process
+    assert (tmp_path / "memstrata.db").exists()
+
+
+def test_readme_memory_examples_run_in_order(tmp_path):
+    code = "\n".join(b for b in blocks("python") if "with_memory(OpenAI()" not in b)
     assert "memory.search" in code
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
