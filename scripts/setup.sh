@@ -9,6 +9,7 @@ DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev sqlite3 nlohmann-json3-dev libutf8proc-dev libopenblas-dev
   libcurl4-openssl-dev libgtest-dev libcli11-dev
+  libcpp-httplib-dev
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

@@ -39,6 +39,7 @@ CommandFn RegisterStats(CLI::App& app, CommonOptions& common);
 CommandFn RegisterExport(CLI::App& app, CommonOptions& common);
 CommandFn RegisterImport(CLI::App& app, CommonOptions& common);
 CommandFn RegisterIngest(CLI::App& app, CommonOptions& common);
+CommandFn RegisterServe(CLI::App& app, CommonOptions& common);
 CommandFn RegisterMcp(CLI::App& app, CommonOptions& common);
 
 // Adds --db, --user/--session/--agent/--turn, --json and the embedder options

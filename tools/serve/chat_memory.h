@@ -1,0 +1,54 @@
+// The memory side of one proxied chat completion: the same six steps as the
+// Python with_memory() (docs/with-memory.md), on the C++ engine and the
+// shared <memory> protocol (src/protocol):
+//   1 inject   recalled memories into the latest user message
+//   2 instruct append the instruction to the system prompt
+//   3 call     (proxy.cc)
+//   4 parse    the reply's blocks (StripCompletion / the stream rewriter)
+//   5 store    the first choice's facts (StoreFacts)
+//   6 return   the reply without its blocks (proxy.cc)
+#ifndef MEMSTRATA_TOOLS_SERVE_CHAT_MEMORY_H_
+#define MEMSTRATA_TOOLS_SERVE_CHAT_MEMORY_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "memstrata/memstrata.h"
+#include "protocol/stream_filter.h"
+#include "serve/server.h"
+
+namespace memstrata::serve {
+
+struct ChatPlan {
+  nlohmann::json body;         // what goes upstream
+  ScopeContext context;        // whose memory ("" user_id: memory is off)
+  bool memory = false;         // recall and store at all
+  bool instruct = false;       // the model was asked for a block: strip and store
+  bool stream = false;
+  std::string model;
+  std::string request_texts;   // what the model was given (echoed blocks are not its own)
+  std::vector<MemoryRecord> recalled;
+};
+
+// Steps 1 and 2. `request` is the client's body (a JSON object). JSON
+// response formats get memories but no instruction (a block would break the JSON).
+ChatPlan PlanChat(nlohmann::json request, const ScopeContext& context, const ServeContext& ctx);
+
+// Step 4 for a whole completion: every choice's content loses its blocks;
+// returns the first choice's parse, echoed blocks removed.
+protocol::ReplyParse StripCompletion(nlohmann::json* response, const ChatPlan& plan);
+
+// The facts of `parse` minus those from blocks the reply only echoed from
+// the request (see ChatPlan::request_texts).
+std::vector<protocol::Fact> OwnFacts(const protocol::ReplyParse& parse, const ChatPlan& plan);
+
+// Step 5: saves the facts (one transaction), superseding the memory a fact's
+// `replaces` names when this tenant can see it. Failures are logged, never
+// returned: memory is an aid and must not fail the user's call.
+void StoreFacts(const ServeContext& ctx, const ChatPlan& plan, const std::vector<protocol::Fact>& facts);
+
+}  // namespace memstrata::serve
+
+#endif  // MEMSTRATA_TOOLS_SERVE_CHAT_MEMORY_H_

@@ -1,0 +1,81 @@
+#include "serve/http_json.h"
+
+namespace memstrata::serve {
+
+void SendJson(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
+}
+
+void SendError(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  SendJson(res, status, Json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+void SendStatus(httplib::Response& res, const Status& status) {
+  int http = 500;
+  switch (status.code()) {
+    case Status::Code::kOk: http = 200; break;
+    case Status::Code::kInvalidArgument: http = 400; break;
+    case Status::Code::kNotFound: http = 404; break;
+    case Status::Code::kDimensionMismatch: http = 400; break;
+    case Status::Code::kNotSupported: http = 501; break;
+    case Status::Code::kEmbedderError: http = 502; break;
+    case Status::Code::kIOError: http = 503; break;
+    case Status::Code::kCorruption:
+    case Status::Code::kInternal: http = 500; break;
+  }
+  SendError(res, http, Status::CodeName(status.code()), status.message());
+}
+
+bool ParseJsonObject(const httplib::Request& req, httplib::Response& res, Json* out) {
+  *out = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (out->is_discarded()) {
+    SendError(res, 400, "InvalidJSON", "the request body is not valid JSON");
+    return false;
+  }
+  if (!out->is_object()) {
+    SendError(res, 400, "InvalidJSON", "the request body must be a JSON object");
+    return false;
+  }
+  return true;
+}
+
+bool ReadStringField(const Json& body, const char* name, std::string* out, httplib::Response& res) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    SendError(res, 400, "InvalidArgument", std::string("'") + name + "' must be a string");
+    return false;
+  }
+  *out = it->get<std::string>();
+  return true;
+}
+
+ScopeContext ContextFromHeaders(const httplib::Request& req, const ScopeContext& fallback) {
+  auto pick = [&](const char* header, const std::string& dflt) {
+    std::string value = req.get_header_value(header);
+    return value.empty() ? dflt : value;
+  };
+  ScopeContext ctx;
+  ctx.user_id = pick("X-Memstrata-User", fallback.user_id);
+  ctx.session_id = pick("X-Memstrata-Session", fallback.session_id);
+  ctx.agent_id = pick("X-Memstrata-Agent", fallback.agent_id);
+  ctx.turn_id = pick("X-Memstrata-Turn", fallback.turn_id);
+  return ctx;
+}
+
+bool MergeContext(const ScopeContext& given, ScopeContext* ctx, httplib::Response& res) {
+  if (!given.user_id.empty()) {
+    if (!ctx->user_id.empty() && ctx->user_id != given.user_id) {
+      SendError(res, 403, "Forbidden", "user_id does not match the X-Memstrata-User header");
+      return false;
+    }
+    ctx->user_id = given.user_id;
+  }
+  if (!given.session_id.empty()) ctx->session_id = given.session_id;
+  if (!given.agent_id.empty()) ctx->agent_id = given.agent_id;
+  if (!given.turn_id.empty()) ctx->turn_id = given.turn_id;
+  return true;
+}
+
+}  // namespace memstrata::serve

@@ -1,0 +1,157 @@
+#include "serve/openapi.h"
+
+#include "memstrata/memstrata.h"
+
+namespace memstrata::serve {
+namespace {
+
+// Kept as JSON text (not built in code) so it reads like the document it is.
+constexpr std::string_view kDocument = R"JSON({
+  "openapi": "3.1.0",
+  "info": {
+    "title": "memstrata serve",
+    "version": "0.1.0",
+    "description": "Persistent memory over HTTP: a REST API for memories and an OpenAI-compatible chat proxy that recalls and stores memories. The tenant is the X-Memstrata-User header (or the body's / query's user_id); a tenant only sees its own memories. Other /v1/* routes are passed through to the upstream unchanged."
+  },
+  "servers": [{"url": "http://127.0.0.1:8787"}],
+  "security": [{}, {"bearer": []}, {"memstrataToken": []}],
+  "paths": {
+    "/healthz": {
+      "get": {"summary": "Liveness (no token needed)", "operationId": "healthz", "security": [{}],
+              "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
+    "/openapi.json": {
+      "get": {"summary": "This document", "operationId": "openapi",
+              "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
+    "/v1/memories": {
+      "post": {
+        "summary": "Save a memory (merged into an equal one when dedup is on)", "operationId": "saveMemory",
+        "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SaveRequest"}}}},
+        "responses": {
+          "201": {"description": "saved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}},
+          "200": {"description": "merged into an existing memory", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+          "403": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}
+        }
+      },
+      "get": {
+        "summary": "List memories (what a search from the ids would see; view=all: every memory saved with them)", "operationId": "listMemories",
+        "parameters": [
+          {"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"},
+          {"name": "user_id", "in": "query", "schema": {"type": "string"}},
+          {"name": "session_id", "in": "query", "schema": {"type": "string"}},
+          {"name": "agent_id", "in": "query", "schema": {"type": "string"}},
+          {"name": "turn_id", "in": "query", "schema": {"type": "string"}},
+          {"name": "scope", "in": "query", "description": "levels, comma-separated", "schema": {"type": "string"}},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+          {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["visible", "all"]}}
+        ],
+        "responses": {
+          "200": {"description": "memories, newest first", "content": {"application/json": {"schema": {"type": "object", "properties": {"memories": {"type": "array", "items": {"$ref": "#/components/schemas/Memory"}}}}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/v1/memories/search": {
+      "post": {
+        "summary": "Hybrid search of the memories visible from the scope ids", "operationId": "searchMemories",
+        "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchRequest"}}}},
+        "responses": {
+          "200": {"description": "results, best first", "content": {"application/json": {"schema": {"type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}}}}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/v1/memories/{id}": {
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                     {"$ref": "#/components/parameters/User"},
+                     {"name": "user_id", "in": "query", "schema": {"type": "string"}}],
+      "get": {"summary": "One of the tenant's memories", "operationId": "getMemory",
+              "responses": {"200": {"description": "the memory", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Memory"}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}},
+      "patch": {"summary": "A new version of the memory (same id)", "operationId": "updateMemory",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateRequest"}}}},
+                "responses": {"200": {"description": "the new version", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Memory"}}}},
+                              "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete the memory", "operationId": "deleteMemory",
+                 "responses": {"200": {"description": "deleted", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}, "deleted": {"type": "boolean"}}}}}},
+                               "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/v1/stats": {
+      "get": {"summary": "Counts of what the scope ids can see", "operationId": "stats",
+              "parameters": [{"$ref": "#/components/parameters/User"}, {"name": "user_id", "in": "query", "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "counts", "content": {"application/json": {"schema": {"type": "object"}}}},
+                            "400": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/v1/chat/completions": {
+      "post": {
+        "summary": "OpenAI-compatible chat completion with memory: recall, instruct, call the upstream, store the reply's <memory> facts, return the reply without the block (JSON or SSE)",
+        "operationId": "chatCompletions",
+        "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["messages"], "properties": {"model": {"type": "string"}, "messages": {"type": "array"}, "stream": {"type": "boolean"}, "user": {"type": "string", "description": "the tenant when no X-Memstrata-User header is sent"}}}}}},
+        "responses": {
+          "200": {"description": "the upstream's completion (application/json) or stream (text/event-stream)", "content": {"application/json": {"schema": {"type": "object"}}, "text/event-stream": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearer": {"type": "http", "scheme": "bearer", "description": "the --token / MEMSTRATA_TOKEN, when the server has one"},
+      "memstrataToken": {"type": "apiKey", "in": "header", "name": "X-Memstrata-Token"}
+    },
+    "parameters": {
+      "User": {"name": "X-Memstrata-User", "in": "header", "schema": {"type": "string"}, "description": "the tenant"},
+      "Session": {"name": "X-Memstrata-Session", "in": "header", "schema": {"type": "string"}},
+      "Agent": {"name": "X-Memstrata-Agent", "in": "header", "schema": {"type": "string"}}
+    },
+    "responses": {
+      "Error": {"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "schemas": {
+      "Scope": {"type": "string", "enum": ["user", "session", "agent", "turn"]},
+      "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+      "SaveRequest": {"type": "object", "required": ["content"], "properties": {
+        "content": {"type": "string"}, "user_id": {"type": "string"}, "session_id": {"type": "string"},
+        "agent_id": {"type": "string"}, "turn_id": {"type": "string"}, "scope": {"$ref": "#/components/schemas/Scope"},
+        "importance": {"type": "number", "minimum": 0, "maximum": 1}, "metadata": {"type": "object"},
+        "source_agent": {"type": "string"}, "dedup": {"type": "boolean"}}},
+      "UpdateRequest": {"type": "object", "properties": {"content": {"type": "string"}, "importance": {"type": "number"}, "metadata": {"type": "object"}}},
+      "SearchRequest": {"type": "object", "required": ["query"], "properties": {
+        "query": {"type": "string"}, "user_id": {"type": "string"}, "session_id": {"type": "string"},
+        "agent_id": {"type": "string"}, "turn_id": {"type": "string"}, "top_k": {"type": "integer", "minimum": 1, "maximum": 1000},
+        "min_score": {"type": "number"}, "mode": {"type": "string", "enum": ["hybrid", "vector", "text"]},
+        "scopes": {"type": "array", "items": {"$ref": "#/components/schemas/Scope"}}, "filters": {"type": "object"}}},
+      "Saved": {"type": "object", "properties": {"id": {"type": "string"}, "merged": {"type": "boolean"}, "memory": {"$ref": "#/components/schemas/Memory"}}},
+      "Memory": {"type": "object", "properties": {
+        "id": {"type": "string"}, "content": {"type": "string"}, "scope": {"$ref": "#/components/schemas/Scope"},
+        "user_id": {"type": ["string", "null"]}, "session_id": {"type": ["string", "null"]}, "agent_id": {"type": ["string", "null"]},
+        "turn_id": {"type": ["string", "null"]}, "source_agent": {"type": ["string", "null"]}, "importance": {"type": "number"},
+        "created_at": {"type": "string"}, "updated_at": {"type": "string"}, "content_hash": {"type": "string"},
+        "metadata": {"type": "object"}, "version": {"type": "integer"}, "valid_from": {"type": ["string", "null"]},
+        "valid_to": {"type": ["string", "null"]}, "superseded_by": {"type": ["string", "null"]},
+        "sources": {"type": "array", "items": {"type": "string"}}, "seen_count": {"type": "integer"},
+        "last_seen_at": {"type": ["string", "null"]}}},
+      "SearchResult": {"allOf": [{"$ref": "#/components/schemas/Memory"}, {"type": "object", "properties": {
+        "score": {"type": "number"}, "vector_score": {"type": "number"}, "text_score": {"type": "number"},
+        "vector_rank": {"type": "integer"}, "text_rank": {"type": "integer"}}}]}
+    }
+  }
+})JSON";
+
+}  // namespace
+
+std::string_view OpenApiDocument() { return kDocument; }
+
+void RegisterOpenApiRoute(httplib::Server& server) {
+  server.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(kDocument.data(), kDocument.size(), "application/json");
+  });
+}
+
+}  // namespace memstrata::serve
