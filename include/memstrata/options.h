@@ -16,9 +16,9 @@ namespace memstrata {
 class Env;
 
 enum class VectorBackend : int {
-  kAuto = 0,   // the engine decides (today: exact scan over the visible set)
-  kExact = 1,  // exact scan over the visible set
-  kHnsw = 2,   // approximate index: a later release; accepted, runs exact today
+  kAuto = 0,   // per query: exact scan for a small visible set, HNSW for a large one (search/planner.h)
+  kExact = 1,  // always the exact scan over the visible set; no index is built
+  kHnsw = 2,   // always HNSW (built on open if missing); still filtered by scope during the walk
 };
 
 enum class Durability : int {
@@ -40,7 +40,8 @@ struct OpenOptions {
   double dedup_threshold = 0.95;
   VectorBackend vector_backend = VectorBackend::kAuto;
   int vector_dimension = 0;               // 0: the embedder's; otherwise must equal it
-  // HNSW parameters: stored and validated now, used by the approximate index later.
+  // HNSW parameters (the index is saved next to the store as `<db_path>.hnsw`;
+  // a sidecar built with other m / ef_construction is rebuilt).
   int hnsw_m = 16;
   int hnsw_ef_construction = 200;
   int hnsw_ef_search = 64;

@@ -57,6 +57,12 @@ struct StoreStats {
   int dimension = 0;
   std::string embedder_model;
   int schema_version = 0;
+  // The approximate (HNSW) index: rows held (0 when not built), and where it
+  // came from on open: "" (none), "built", "sidecar" (loaded as saved),
+  // "repaired" (loaded, then brought in step with the table).
+  int64_t ann_rows = 0;
+  std::string ann_source;
+  int64_t ann_repaired_rows = 0;   // rows added or removed by that repair
 };
 
 }  // namespace memstrata

@@ -72,7 +72,8 @@ Status SqliteStore::Init() {
   MEMSTRATA_RETURN_IF_ERROR(db_->Exec(std::string("PRAGMA synchronous = ") + sync));
   MEMSTRATA_RETURN_IF_ERROR(CheckModelLocked());
   cache_.Reset(dim_);
-  return SyncCacheLocked();
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  return OpenAnnLocked();
 }
 
 // A store remembers the model and dimension its vectors came from and refuses
@@ -119,8 +120,11 @@ Status SqliteStore::CheckOpenLocked() const {
 
 Status SqliteStore::Close() {
   std::lock_guard<std::mutex> lock(mu_);
+  if (!db_) return Status::OK();
+  // A failed save only costs a repair on the next open (SQLite has every row).
+  Status saved = SaveAnnLocked();
   db_.reset();  // sqlite3_close checkpoints the WAL when it is the last connection
-  return Status::OK();
+  return saved;
 }
 
 int SqliteStore::dimension() const {
@@ -150,6 +154,8 @@ Status SqliteStore::SyncCacheLocked() {
   if (static_cast<size_t>(*count) != cache_.size()) {
     cache_.Reset(dim_);
     MEMSTRATA_RETURN_IF_ERROR(LoadRowsLocked(0));
+    auto repaired = cache_.ReconcileAnn();  // drop from the index what was deleted elsewhere
+    if (!repaired.ok()) return repaired.status();
   }
   data_version_ = *version;
   return Status::OK();
@@ -334,6 +340,9 @@ Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
   s.embedder_model = model.ok() && !model->empty() ? *model : embedder_->model_id();
   auto version = db_->QueryInt("PRAGMA user_version");
   s.schema_version = version.ok() ? static_cast<int>(*version) : 0;
+  s.ann_rows = cache_.ann() ? static_cast<int64_t>(cache_.ann()->size()) : 0;
+  s.ann_source = ann_source_;
+  s.ann_repaired_rows = ann_repaired_;
   return s;
 }
 
@@ -357,7 +366,7 @@ Status SqliteStore::Verify() {
     return Status::Corruption("vector cache holds " + std::to_string(cache_.size()) + " rows, the table " +
                               std::to_string(*count));
   }
-  return Status::OK();
+  return VerifyAnnLocked();
 }
 
 }  // namespace memstrata

@@ -55,6 +55,14 @@ class SqliteStore final : public MemoryStore {
   Status CheckOpenLocked() const;
   Status SyncCacheLocked();
   Status LoadRowsLocked(int64_t after_seq);
+  // The HNSW index (sqlite_store_ann.cc): the sidecar path ("" when none),
+  // load-or-build on open, build on demand, save on close.
+  std::string AnnPathLocked() const;
+  HnswParams AnnParamsLocked() const;
+  Status OpenAnnLocked();
+  Status BuildAnnLocked();
+  Status SaveAnnLocked();
+  Status VerifyAnnLocked() const;
   Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
   // Checks (and on first use records) the vector dimension.
   Status AcceptDimensionLocked(size_t n);
@@ -83,6 +91,8 @@ class SqliteStore final : public MemoryStore {
   VectorCache cache_;
   int dim_ = 0;             // 0 until known (an HTTP embedder learns it on first use)
   int64_t data_version_ = -1;
+  std::string ann_source_;  // see StoreStats::ann_source
+  int64_t ann_repaired_ = 0;
 };
 
 }  // namespace memstrata

@@ -7,6 +7,7 @@
 
 #include "fts/fts_query.h"
 #include "search/fusion.h"
+#include "search/planner.h"
 #include "search/visibility_sql.h"
 #include "store/record_io.h"
 #include "store/sqlite_store.h"
@@ -191,10 +192,25 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
                                        " dimensions; the store's is " + std::to_string(dim_));
     }
     ScopeKeys viewer = cache_.KeysForViewer(r.context);
-    auto hits = cache_.Search(query_vec.data(), viewer, depth, [&](int64_t seq, const ScopeKeys& keys) {
+    auto accept = [&](int64_t seq, const ScopeKeys& keys) {
       if (scope_mask && !(scope_mask & (1u << keys.scope))) return false;
       return !filtered || allowed.count(seq) > 0;
-    });
+    };
+    PlanInput in;
+    in.backend = options_.vector_backend;
+    in.candidate_rows = cache_.UserRows(viewer.user);
+    if (filtered) in.candidate_rows = std::min(in.candidate_rows, allowed.size());
+    in.index_rows = cache_.size();
+    in.depth = depth;
+    in.ef_search = options_.hnsw_ef_search;
+    VectorPlan plan = PlanVectorSearch(in);
+    if (plan.use_hnsw && !cache_.ann()) {
+      // First query that needs the index (kAuto): build it now, saved for next time.
+      MEMSTRATA_RETURN_IF_ERROR(BuildAnnLocked());
+    }
+    std::vector<VectorHit> hits = plan.use_hnsw && cache_.ann()
+                                      ? cache_.SearchAnn(query_vec.data(), viewer, depth, plan.ef, accept)
+                                      : cache_.Search(query_vec.data(), viewer, depth, accept);
     for (const auto& h : hits) vector_hits.push_back({h.seq, h.score});
   }
 

@@ -5,8 +5,10 @@
 namespace memstrata {
 
 void VectorCache::Reset(int dimension) {
+  if (dimension != dim_) ann_.reset();
   dim_ = dimension;
   max_seq_ = 0;
+  seq_hash_ = 0;
   data_.clear();
   seqs_.clear();
   keys_.clear();
@@ -56,12 +58,23 @@ void VectorCache::Add(int64_t seq, const ScopeKeys& keys, const float* vec) {
   row_of_[seq] = row;
   by_user_[keys.user].push_back(row);
   if (seq > max_seq_) max_seq_ = seq;
+  seq_hash_ += SeqHash(seq);
+  if (ann_ && !ann_->Contains(seq)) {
+    // An index that cannot take the row is dropped (search falls back to the
+    // exact scan) rather than left silently incomplete.
+    if (ann_->Add(seq, vec).ok()) ann_dirty_ = true; else ann_.reset();
+  }
 }
 
 void VectorCache::Remove(int64_t seq) {
   auto it = row_of_.find(seq);
   if (it == row_of_.end()) return;
   uint32_t row = it->second;
+  seq_hash_ -= SeqHash(seq);
+  if (ann_) {
+    ann_->Remove(seq);
+    ann_dirty_ = true;
+  }
   uint32_t last = static_cast<uint32_t>(seqs_.size() - 1);
   auto erase_from_user = [this](uint32_t user, uint32_t r) {
     auto& rows = by_user_[user];
@@ -83,6 +96,47 @@ void VectorCache::Remove(int64_t seq) {
   keys_.pop_back();
   data_.resize(static_cast<size_t>(last) * dim_);
   row_of_.erase(seq);
+}
+
+Status VectorCache::BuildAnn(const HnswParams& params, int threads) {
+  auto index = HnswIndex::Create(params);
+  if (!index.ok()) return index.status();
+  MEMSTRATA_RETURN_IF_ERROR((*index)->AddMany(seqs_, data_.data(), threads));
+  ann_ = std::move(index).value();
+  ann_dirty_ = true;
+  return Status::OK();
+}
+
+Result<size_t> VectorCache::AdoptAnn(std::unique_ptr<HnswIndex> index) {
+  ann_ = std::move(index);
+  ann_dirty_ = false;
+  return ReconcileAnn();
+}
+
+Result<size_t> VectorCache::ReconcileAnn() {
+  if (!ann_) return size_t{0};
+  HnswState have = ann_->state(), want = State();
+  if (have.count == want.count && have.seq_hash == want.seq_hash) return size_t{0};
+  size_t changed = 0;
+  for (int64_t seq : ann_->Seqs()) {
+    if (!row_of_.count(seq)) ann_->Remove(seq), ++changed;
+  }
+  std::vector<int64_t> missing;
+  std::vector<float> vecs;
+  for (size_t row = 0; row < seqs_.size(); ++row) {
+    if (ann_->Contains(seqs_[row])) continue;
+    missing.push_back(seqs_[row]);
+    const float* v = data_.data() + row * static_cast<size_t>(dim_);
+    vecs.insert(vecs.end(), v, v + dim_);
+  }
+  Status st = ann_->AddMany(missing, vecs.data(), 2);
+  if (!st.ok()) {
+    ann_.reset();
+    return st;
+  }
+  changed += missing.size();
+  if (changed) ann_dirty_ = true;
+  return changed;
 }
 
 }  // namespace memstrata

@@ -9,12 +9,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
 #include "memstrata/scope.h"
 #include "vector/dot.h"
+#include "vector/hnsw_index.h"
 
 namespace memstrata {
 
@@ -38,11 +41,33 @@ class VectorCache {
   VectorCache(const VectorCache&) = delete;
   VectorCache& operator=(const VectorCache&) = delete;
 
+  // Drops every row. The HNSW index is kept when the dimension is unchanged
+  // (a reload re-adds the same rows; ReconcileAnn() then drops what is gone).
   void Reset(int dimension);
   int dimension() const { return dim_; }
   size_t size() const { return seqs_.size(); }
   int64_t max_seq() const { return max_seq_; }
   bool Contains(int64_t seq) const { return row_of_.count(seq) > 0; }
+  // The rows of one user (an upper bound of what a viewer of that user sees).
+  size_t UserRows(uint32_t user) const {
+    auto it = by_user_.find(user);
+    return it == by_user_.end() ? 0 : it->second.size();
+  }
+  // The held seqs summarised like HnswState (count, max seq, order-free hash).
+  HnswState State() const { return {seqs_.size(), max_seq_, seq_hash_}; }
+
+  // The approximate index, when built or loaded. Add/Remove keep it in step.
+  const HnswIndex* ann() const { return ann_.get(); }
+  // Builds the index over every row (bulk, `threads` threads).
+  Status BuildAnn(const HnswParams& params, int threads);
+  // Adopts a loaded index and brings it in step with the rows: adds the rows
+  // it lacks, removes the seqs no longer held. Returns how many it changed.
+  Result<size_t> AdoptAnn(std::unique_ptr<HnswIndex> index);
+  Result<size_t> ReconcileAnn();
+  void DropAnn() { ann_.reset(); }
+  // True when rows changed since the index was last saved or loaded.
+  bool ann_dirty() const { return ann_dirty_; }
+  void MarkAnnSaved() { ann_dirty_ = false; }
 
   // Interns the ids of a stored row.
   ScopeKeys KeysForRow(Scope scope, const ScopeContext& ctx);
@@ -58,6 +83,12 @@ class VectorCache {
   template <typename Accept>
   std::vector<VectorHit> Search(const float* query, const ScopeKeys& viewer, size_t k,
                                 Accept&& accept) const;
+  // The same through the HNSW index (requires ann()): visibility and `accept`
+  // are checked for each node the graph walk would return, and the hits are
+  // re-scored exactly from the float32 rows. `ef` is the walk's candidate list.
+  template <typename Accept>
+  std::vector<VectorHit> SearchAnn(const float* query, const ScopeKeys& viewer, size_t k, size_t ef,
+                                   Accept&& accept) const;
 
  private:
   static bool Visible(const ScopeKeys& row, const ScopeKeys& viewer);
@@ -72,6 +103,9 @@ class VectorCache {
   std::unordered_map<int64_t, uint32_t> row_of_;                 // seq -> row
   std::unordered_map<uint32_t, std::vector<uint32_t>> by_user_;  // user key -> rows
   std::unordered_map<std::string, uint32_t> interned_;
+  uint64_t seq_hash_ = 0;               // sum of SeqHash over held seqs
+  std::unique_ptr<HnswIndex> ann_;      // optional; derived like the rows
+  bool ann_dirty_ = false;
 };
 
 inline bool VectorCache::Visible(const ScopeKeys& row, const ScopeKeys& v) {
@@ -110,6 +144,31 @@ std::vector<VectorHit> VectorCache::Search(const float* query, const ScopeKeys& 
   }
   std::sort_heap(heap.begin(), heap.end(), worse);  // best first
   return heap;
+}
+
+template <typename Accept>
+std::vector<VectorHit> VectorCache::SearchAnn(const float* query, const ScopeKeys& viewer, size_t k, size_t ef,
+                                              Accept&& accept) const {
+  struct Ctx {
+    const VectorCache* self;
+    const ScopeKeys* viewer;
+    std::remove_reference_t<Accept>* accept;
+  };
+  Ctx ctx{this, &viewer, &accept};
+  AnnFilter filter = [](const void* c, int64_t seq) {
+    const Ctx* x = static_cast<const Ctx*>(c);
+    auto it = x->self->row_of_.find(seq);
+    if (it == x->self->row_of_.end()) return false;  // a tombstone the index still walks through
+    const ScopeKeys& keys = x->self->keys_[it->second];
+    return Visible(keys, *x->viewer) && (*x->accept)(seq, keys);
+  };
+  std::vector<VectorHit> out;
+  for (const AnnHit& h : ann_->Search(query, k, ef, filter, &ctx)) {
+    uint32_t row = row_of_.at(h.seq);
+    out.push_back({h.seq, Dot(query, &data_[static_cast<size_t>(row) * dim_], static_cast<size_t>(dim_))});
+  }
+  std::sort(out.begin(), out.end(), [](const VectorHit& a, const VectorHit& b) { return a.score > b.score; });
+  return out;
 }
 
 }  // namespace memstrata

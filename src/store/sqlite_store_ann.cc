@@ -1,0 +1,81 @@
+// SqliteStore and its HNSW index: the sidecar file `<db>.hnsw` is loaded on
+// open and brought in step with the table (it may be stale after a crash
+// between a commit and the next save, or after another process's writes), or
+// rebuilt when missing, damaged or built with other parameters. SQLite stays
+// the source of truth.
+#include <thread>
+
+#include "store/sqlite_store.h"
+
+namespace memstrata {
+
+std::string SqliteStore::AnnPathLocked() const {
+  if (options_.db_path.empty() || options_.db_path == ":memory:" || options_.db_path.rfind("file:", 0) == 0) {
+    return "";
+  }
+  return options_.db_path + ".hnsw";
+}
+
+HnswParams SqliteStore::AnnParamsLocked() const {
+  HnswParams p;
+  p.dimension = dim_;
+  p.m = options_.hnsw_m;
+  p.ef_construction = options_.hnsw_ef_construction;
+  return p;
+}
+
+Status SqliteStore::OpenAnnLocked() {
+  if (options_.vector_backend == VectorBackend::kExact || dim_ == 0) return Status::OK();
+  std::string path = AnnPathLocked();
+  if (!path.empty()) {
+    auto loaded = HnswIndex::Load(path, AnnParamsLocked());
+    if (loaded.ok()) {
+      auto changed = cache_.AdoptAnn(std::move(loaded).value());
+      if (changed.ok()) {
+        ann_repaired_ = static_cast<int64_t>(*changed);
+        ann_source_ = *changed ? "repaired" : "sidecar";
+        return Status::OK();
+      }
+      // A repair that failed (out of memory) leaves no index: rebuild below.
+    }
+    // Missing, damaged or other parameters: the table rebuilds it (kHnsw now,
+    // kAuto when a query first needs it).
+  }
+  if (options_.vector_backend == VectorBackend::kHnsw) return BuildAnnLocked();
+  return Status::OK();
+}
+
+Status SqliteStore::BuildAnnLocked() {
+  if (dim_ == 0) return Status::OK();
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  MEMSTRATA_RETURN_IF_ERROR(cache_.BuildAnn(AnnParamsLocked(), threads));
+  ann_source_ = "built";
+  ann_repaired_ = 0;
+  // Saved at once, so the next open does not pay for the build again.
+  return SaveAnnLocked();
+}
+
+Status SqliteStore::SaveAnnLocked() {
+  std::string path = AnnPathLocked();
+  if (!cache_.ann() || !cache_.ann_dirty() || path.empty() || options_.read_only) return Status::OK();
+  MEMSTRATA_RETURN_IF_ERROR(cache_.ann()->Save(path));
+  cache_.MarkAnnSaved();
+  return Status::OK();
+}
+
+// The index must hold exactly the cache's rows (which Verify checks against the table).
+Status SqliteStore::VerifyAnnLocked() const {
+  const HnswIndex* ann = cache_.ann();
+  if (!ann) return Status::OK();
+  HnswState have = ann->state(), want = cache_.State();
+  if (have.count != want.count || have.seq_hash != want.seq_hash) {
+    return Status::Corruption("HNSW index holds " + std::to_string(have.count) + " rows, the cache " +
+                              std::to_string(want.count));
+  }
+  for (int64_t seq : ann->Seqs()) {
+    if (!cache_.Contains(seq)) return Status::Corruption("HNSW index holds seq " + std::to_string(seq) + " not in the table");
+  }
+  return Status::OK();
+}
+
+}  // namespace memstrata
