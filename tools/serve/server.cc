@@ -35,6 +35,8 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   // Idle keep-alive connections are dropped soon, so a shutdown never waits long.
   server.set_keep_alive_timeout(2);
   server.set_read_timeout(30);
+  // Small header and body writes must not wait for delayed ACKs (Nagle).
+  server.set_tcp_nodelay(true);
 
   const std::string* token = &ctx.options.token;
   server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {

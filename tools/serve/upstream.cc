@@ -23,6 +23,7 @@ std::unique_ptr<httplib::Client> NewUpstreamClient(const UpstreamUrl& url, doubl
   auto client = std::make_unique<httplib::Client>(url.origin);
   auto seconds = static_cast<time_t>(timeout_seconds);
   client->set_connection_timeout(10);
+  client->set_tcp_nodelay(true);
   client->set_read_timeout(seconds, 0);
   client->set_write_timeout(seconds, 0);
   return client;
