@@ -152,3 +152,50 @@ def test_percentile_nearest_rank():
         metrics.percentile([], 50)
     lat = metrics.latency_summary([0.001, 0.002, 0.003])
     assert lat["p50_ms"] == pytest.approx(2.0) and lat["n"] == 3
+
+
+# --- harness ----------------------------------------------------------------
+
+class _OverlapSystem:
+    """A tiny real ranker: turns ordered by words shared with the question."""
+
+    def __init__(self):
+        self.turns = []
+        self.closed = False
+
+    def add(self, conv):
+        self.turns = list(conv.turns)
+
+    def search(self, conv, question, k, mode):
+        words = set(question.lower().split())
+        scored = sorted(self.turns, key=lambda t: -len(words & set(t.text.lower().split())))
+        return [t.dia_id for t in scored[:k]]
+
+    def close(self):
+        self.closed = True
+
+
+def test_harness_scores_counts_and_skips():
+    from bench.locomo import harness
+    turns = [data.Turn("D1:1", "A", "the cat sat", "", 1, ""),
+             data.Turn("D1:2", "B", "dogs bark loudly", "", 1, "")]
+    qs = [data.Question(0, "where the cat sat", 4, ("D1:1",), ("D1:1",), ()),
+          data.Question(1, "dogs bark", 1, ("D1:2",), ("D1:2", "D9:9"), ("D9:9",)),
+          data.Question(2, "nothing", 3, (), (), ()),
+          data.Question(3, "cat", 5, ("D1:2",), ("D1:2",), ())]
+    conv = data.Conversation("c1", ("A", "B"), turns, qs)
+    systems = []
+
+    def make():
+        systems.append(_OverlapSystem())
+        return systems[-1]
+
+    out = harness.evaluate("overlap", make, [conv], modes=("m1", "m2"), k=2)
+    assert set(out) == {"overlap/m1", "overlap/m2"}
+    r = out["overlap/m1"]
+    assert r["questions_scored"] == 3 and r["questions_skipped_no_evidence"] == 1
+    assert r["evidence_ids_unresolved"] == 1
+    assert r["metrics"]["1-4"]["mrr"] == 1.0 and r["metrics"]["1-4"]["n"] == 2
+    assert r["metrics"]["5"]["mrr"] == 0.5          # "cat" ranks D1:1 first
+    assert r["search_latency"]["n"] == 3
+    assert len(systems) == 1 and systems[0].closed  # one store per conversation
