@@ -115,6 +115,7 @@ def main() -> None:
     ap.add_argument("--searches", type=int, default=1000)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "serve.json"))
     args = ap.parse_args()
+    load_at_start = os.getloadavg()[0]  # other work on the machine inflates every number
 
     with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer() as upstream, \
             ServeProcess(Path(tmp) / "bench.db", "--upstream", upstream.base_url, "--quiet") as proxy:
@@ -124,7 +125,8 @@ def main() -> None:
                                                         f"with friend number {i}", "dedup": False})
         results = {
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "platform": platform.platform()},
+                        "platform": platform.platform(),
+                        "load_average_at_start": round(load_at_start, 2)},
             "setup": {"memories_for_user": args.memories, "durability": "full (fsync per commit)",
                       "embedder": "native all-MiniLM-L6-v2", "server_threads": 8},
             "proxy_json": proxy_overhead(proxy, upstream, args.repeat, stream=False),
