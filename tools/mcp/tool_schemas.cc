@@ -119,8 +119,8 @@ Json BuildDefinitions() {
 
   tools.push_back(Tool(
       "memory_update", "Update a memory",
-      "Correct or refine a stored memory when it has become wrong or incomplete (the user changed their "
-      "mind, a command changed). Keeps the id and adds a version; the old text no longer shows in searches. "
+      "Correct or refine a stored memory. Call it when a memory has become wrong or incomplete (the user "
+      "changed their mind, a command changed). Keeps the id and adds a version; the old text no longer shows in searches. "
       "Set supersede to true when the new fact replaces the old one as a different fact (e.g. the project "
       "moved from npm to pnpm): the old memory is retired and a new one, with a new id, takes its place.",
       ObjectSchema({{"id", IdSchema()},
