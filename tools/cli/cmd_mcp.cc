@@ -46,8 +46,7 @@ int RunMcp(const CommonOptions& common) {
 
 CommandFn RegisterMcp(CLI::App& app, CommonOptions& common) {
   auto* sub = app.add_subcommand(
-      "mcp", "Serve the store to a coding agent as an MCP server over stdio (tools memory_save, memory_search, "
-             "memory_update, memory_forget, memory_list).");
+      "mcp", "Serve the store to a coding agent as an MCP server over stdio (docs/agents.md).");
   AddCommonOptions(sub, &common);
   // stdout carries the protocol, so --json means nothing here; a server has no turn.
   sub->remove_option(sub->get_option("--json"));
