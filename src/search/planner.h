@@ -17,7 +17,7 @@
 namespace memstrata {
 
 // Below this many candidate rows the exact scan is as fast as HNSW (dim 384).
-inline constexpr size_t kExactMaxRows = 20000;
+inline constexpr size_t kExactMaxRows = 8000;
 // Below this visible share of the index, the filtered walk visits too many
 // invisible nodes to beat the exact scan of the visible ones.
 inline constexpr double kMinHnswShare = 0.05;
