@@ -23,7 +23,8 @@ __all__ = ["main", "binary_path", "render_help_blocks", "write_docs"]
 BINARY_ENV = "MEMSTRATA_CLI_BINARY"
 MODEL_ENV = "MEMSTRATA_MODEL_DIR"
 # Every subcommand, in the order docs/cli.md shows them.
-COMMANDS = ("add", "search", "list", "get", "delete", "clear", "stats", "export", "import", "ingest")
+COMMANDS = ("add", "search", "list", "get", "delete", "clear", "stats", "export", "import", "ingest",
+            "mcp", "serve")
 BEGIN_MARKER = "<!-- BEGIN GENERATED HELP: python -m memstrata._cli --write-docs -->"
 END_MARKER = "<!-- END GENERATED HELP -->"
 
