@@ -121,10 +121,11 @@ Status SqliteStore::CheckOpenLocked() const {
 Status SqliteStore::Close() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!db_) return Status::OK();
-  // A failed save only costs a repair on the next open (SQLite has every row).
-  Status saved = SaveAnnLocked();
+  // The sidecar is derived: a failed save (read-only directory, full disk)
+  // only costs a repair or rebuild on the next open, so it does not fail Close.
+  (void)SaveAnnLocked();
   db_.reset();  // sqlite3_close checkpoints the WAL when it is the last connection
-  return saved;
+  return Status::OK();
 }
 
 int SqliteStore::dimension() const {

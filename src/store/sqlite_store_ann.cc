@@ -51,8 +51,10 @@ Status SqliteStore::BuildAnnLocked() {
   MEMSTRATA_RETURN_IF_ERROR(cache_.BuildAnn(AnnParamsLocked(), threads));
   ann_source_ = "built";
   ann_repaired_ = 0;
-  // Saved at once, so the next open does not pay for the build again.
-  return SaveAnnLocked();
+  // Saved at once, so the next open does not pay for the build again; a
+  // failed save (derived data) must not fail the search that asked for it.
+  (void)SaveAnnLocked();
+  return Status::OK();
 }
 
 Status SqliteStore::SaveAnnLocked() {
