@@ -16,7 +16,8 @@
 
 namespace memstrata {
 
-// Below this many candidate rows the exact scan is as fast as HNSW (dim 384).
+// Below this many candidate rows the exact scan is as fast as HNSW (dim 384,
+// viewer sees the whole index); a smaller share raises it (planner.cc).
 inline constexpr size_t kExactMaxRows = 8000;
 // Below this visible share of the index, the filtered walk visits too many
 // invisible nodes to beat the exact scan of the visible ones.

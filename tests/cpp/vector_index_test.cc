@@ -128,9 +128,14 @@ TEST(PlannerTest, ExactForSmallOrNarrowSetsHnswForLargeShares) {
   in.index_rows = 1000000;
   EXPECT_FALSE(PlanVectorSearch(in).use_hnsw);
   in.candidate_rows = kExactMaxRows;
-  in.index_rows = kExactMaxRows * 2;
+  in.index_rows = kExactMaxRows;
   EXPECT_TRUE(PlanVectorSearch(in).use_hnsw);
-  in.index_rows = static_cast<size_t>(kExactMaxRows / kMinHnswShare) * 2;  // visible share too small
+  in.index_rows = kExactMaxRows * 10;  // share 0.1: the walk is slower, the scan still wins here
+  EXPECT_FALSE(PlanVectorSearch(in).use_hnsw);
+  in.candidate_rows = kExactMaxRows * 3;
+  in.index_rows = kExactMaxRows * 30;
+  EXPECT_TRUE(PlanVectorSearch(in).use_hnsw);
+  in.index_rows = static_cast<size_t>(in.candidate_rows / kMinHnswShare) * 2;  // visible share too small
   EXPECT_FALSE(PlanVectorSearch(in).use_hnsw);
   in.backend = VectorBackend::kHnsw;  // forced: even a narrow set walks the graph
   in.candidate_rows = 3;
