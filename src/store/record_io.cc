@@ -35,6 +35,16 @@ int64_t ReadRecord(const Stmt& s, MemoryRecord* r) {
   return seq;
 }
 
+Status ReadRecords(Stmt* stmt, std::vector<MemoryRecord>* out) {
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    out->emplace_back();
+    ReadRecord(*stmt, &out->back());
+  }
+}
+
 std::vector<std::string> ParseSources(const std::string& text) {
   std::vector<std::string> out;
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);

@@ -23,6 +23,8 @@ inline constexpr const char* kCurrentSql = "m.valid_to IS NULL";
 
 // Reads kRecordColumns starting at column 0; returns the row's seq.
 int64_t ReadRecord(const Stmt& stmt, MemoryRecord* out);
+// Steps `stmt` to the end, appending every row (kRecordColumns) to *out.
+Status ReadRecords(Stmt* stmt, std::vector<MemoryRecord>* out);
 
 // Vectors are stored as little-endian IEEE-754 float32 (the host order on every
 // platform memstrata builds for; a static_assert guards it).

@@ -247,13 +247,7 @@ Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) 
   stmt->Bind(stmt->ParamIndex(":limit"), static_cast<int64_t>(request.limit > 0 ? request.limit : -1));
   stmt->Bind(stmt->ParamIndex(":offset"), static_cast<int64_t>(request.offset));
   std::vector<MemoryRecord> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.emplace_back();
-    ReadRecord(*stmt, &out.back());
-  }
+  MEMSTRATA_RETURN_IF_ERROR(ReadRecords(&*stmt, &out));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #ifndef MEMSTRATA_STORE_SQLITE_STORE_H_
 #define MEMSTRATA_STORE_SQLITE_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -76,6 +77,10 @@ class SqliteStore final : public MemoryStore {
   // The id of a current memory that `record` duplicates, or "".
   Result<std::string> FindDuplicateLocked(const MemoryRecord& record, const std::vector<float>& vector);
   Status MergeLocked(const std::string& id, const MemoryRecord& record, int64_t now);
+  Result<std::vector<float>> EmbedNormalized(const std::string& text);
+  using NextVersionFn = std::function<Status(const MemoryRecord& old, int64_t now, MemoryRecord* next)>;
+  Result<MemoryRecord> ReplaceCurrent(const std::string& id, const std::vector<float>& vec,
+                                      const NextVersionFn& make_next);
   // The current version of `id` with its seq (NotFound when none is current).
   Result<std::pair<int64_t, MemoryRecord>> CurrentLocked(const std::string& id);
   Result<std::vector<RankedHit>> VectorHitsAsOfLocked(const SearchRequest& request, const std::vector<float>& query,

@@ -291,6 +291,43 @@ Result<std::pair<int64_t, MemoryRecord>> SqliteStore::CurrentLocked(const std::s
   return out;
 }
 
+Result<std::vector<float>> SqliteStore::EmbedNormalized(const std::string& text) {
+  std::vector<float> vec;
+  MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(text, &vec));
+  if (!L2Normalize(&vec)) return Status::EmbedderError("the embedder returned a zero vector");
+  return vec;
+}
+
+// The shared step of Update and Supersede, in one write transaction: close the
+// current version of `id` at a moment after it began, and insert the row that
+// `make_next` builds from it (same id for a new version, a new id to supersede).
+Result<MemoryRecord> SqliteStore::ReplaceCurrent(const std::string& id, const std::vector<float>& vec,
+                                                 const NextVersionFn& make_next) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto txn = Transaction::Begin(db_.get(), true);
+  if (!txn.ok()) return txn.status();
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(vec.size()));
+  auto current = CurrentLocked(id);
+  if (!current.ok()) return current.status();
+  const auto& [old_seq, old] = *current;
+  int64_t now = std::max(env_->NowMicros(), old.valid_from + 1);  // versions never overlap
+  MemoryRecord next;
+  MEMSTRATA_RETURN_IF_ERROR(make_next(old, now, &next));
+  auto retire = db_->Prepare("UPDATE memories SET valid_to = ?2, superseded_by = ?3 WHERE seq = ?1");
+  if (!retire.ok()) return retire.status();
+  retire->Bind(1, old_seq).Bind(2, now).Bind(3, next.id == old.id ? std::string() : next.id);
+  MEMSTRATA_RETURN_IF_ERROR(retire->Run());
+  int64_t seq = 0;
+  MEMSTRATA_RETURN_IF_ERROR(InsertRowLocked(next, vec, &seq));
+  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+  cache_.Remove(old_seq);
+  cache_.Add(seq, cache_.KeysForRow(next.scope, next.context), vec.data());
+  next.content_hash = Sha256Hex(NormalizeForHash(next.content));
+  return next;
+}
+
 Result<MemoryRecord> SqliteStore::Update(const std::string& id, const UpdateRequest& request) {
   MEMSTRATA_RETURN_IF_ERROR(ValidateContent(request.content, options_.max_content_bytes));
   if (request.importance > 1.0) return Status::InvalidArgument("importance must be between 0 and 1");
@@ -300,36 +337,18 @@ Result<MemoryRecord> SqliteStore::Update(const std::string& id, const UpdateRequ
     if (!meta.ok()) return meta.status();
     metadata = std::move(meta).value();
   }
-  std::vector<float> vec;
-  MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(request.content, &vec));
-  if (!L2Normalize(&vec)) return Status::EmbedderError("the embedder returned a zero vector");
-  std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto txn = Transaction::Begin(db_.get(), true);
-  if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
-  MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(vec.size()));
-  auto current = CurrentLocked(id);
-  if (!current.ok()) return current.status();
-  auto [old_seq, rec] = std::move(current).value();
-  int64_t now = std::max(env_->NowMicros(), rec.valid_from + 1);  // versions never overlap
-  auto retire = db_->Prepare("UPDATE memories SET valid_to = ?2 WHERE seq = ?1");
-  if (!retire.ok()) return retire.status();
-  retire->Bind(1, old_seq).Bind(2, now);
-  MEMSTRATA_RETURN_IF_ERROR(retire->Run());
-  rec.version += 1;
-  rec.content = request.content;
-  if (request.importance >= 0) rec.importance = request.importance;
-  if (!metadata.empty()) rec.metadata_json = metadata;
-  rec.updated_at = rec.valid_from = rec.last_seen_at = now;
-  rec.valid_to = 0;
-  int64_t seq = 0;
-  MEMSTRATA_RETURN_IF_ERROR(InsertRowLocked(rec, vec, &seq));
-  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
-  cache_.Remove(old_seq);
-  cache_.Add(seq, cache_.KeysForRow(rec.scope, rec.context), vec.data());
-  rec.content_hash = Sha256Hex(NormalizeForHash(rec.content));
-  return rec;
+  auto vec = EmbedNormalized(request.content);  // outside the lock
+  if (!vec.ok()) return vec.status();
+  return ReplaceCurrent(id, *vec, [&](const MemoryRecord& old, int64_t now, MemoryRecord* next) {
+    *next = old;
+    next->version += 1;
+    next->content = request.content;
+    if (request.importance >= 0) next->importance = request.importance;
+    if (!metadata.empty()) next->metadata_json = metadata;
+    next->updated_at = next->valid_from = next->last_seen_at = now;
+    next->valid_to = 0;
+    return Status::OK();
+  });
 }
 
 Result<std::string> SqliteStore::Supersede(const std::string& old_id, const SaveRequest& replacement) {
@@ -343,33 +362,18 @@ Result<std::string> SqliteStore::Supersede(const std::string& old_id, const Save
   }
   std::string metadata;
   MEMSTRATA_RETURN_IF_ERROR(ValidateSave(req, options_.max_content_bytes, &metadata));
-  std::vector<float> vec;
-  MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(req.content, &vec));
-  if (!L2Normalize(&vec)) return Status::EmbedderError("the embedder returned a zero vector");
-  std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto txn = Transaction::Begin(db_.get(), true);
-  if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
-  MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(vec.size()));
-  auto current = CurrentLocked(old_id);
-  if (!current.ok()) return current.status();
-  if (current->second.context.user_id != req.context.user_id) {
-    return Status::InvalidArgument("a memory can only be superseded by one of the same user");
-  }
-  int64_t now = std::max(env_->NowMicros(), current->second.valid_from + 1);
-  PendingRow row = NewRow(req, std::move(metadata), now);
-  row.record.id = env_->NewId();
-  auto retire = db_->Prepare("UPDATE memories SET valid_to = ?2, superseded_by = ?3 WHERE seq = ?1");
-  if (!retire.ok()) return retire.status();
-  retire->Bind(1, current->first).Bind(2, now).Bind(3, row.record.id);
-  MEMSTRATA_RETURN_IF_ERROR(retire->Run());
-  int64_t seq = 0;
-  MEMSTRATA_RETURN_IF_ERROR(InsertRowLocked(row.record, vec, &seq));
-  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
-  cache_.Remove(current->first);
-  cache_.Add(seq, cache_.KeysForRow(row.record.scope, row.record.context), vec.data());
-  return row.record.id;
+  auto vec = EmbedNormalized(req.content);  // outside the lock
+  if (!vec.ok()) return vec.status();
+  auto next = ReplaceCurrent(old_id, *vec, [&](const MemoryRecord& old, int64_t now, MemoryRecord* out) {
+    if (old.context.user_id != req.context.user_id) {
+      return Status::InvalidArgument("a memory can only be superseded by one of the same user");
+    }
+    *out = NewRow(req, metadata, now).record;
+    out->id = env_->NewId();
+    return Status::OK();
+  });
+  if (!next.ok()) return next.status();
+  return next->id;
 }
 
 Result<std::vector<MemoryRecord>> SqliteStore::History(const std::string& id) {
@@ -401,13 +405,7 @@ Result<std::vector<MemoryRecord>> SqliteStore::History(const std::string& id) {
   if (!stmt.ok()) return stmt.status();
   for (const auto& x : ids) stmt->Bind(++n, x);
   std::vector<MemoryRecord> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.emplace_back();
-    ReadRecord(*stmt, &out.back());
-  }
+  MEMSTRATA_RETURN_IF_ERROR(ReadRecords(&*stmt, &out));
   if (out.empty()) return Status::NotFound("no memory with id '" + id + "'");
   return out;
 }
