@@ -6,7 +6,7 @@
 For each (size, users) layout, in a fresh child process (so RSS is its own):
 bulk ingest with ``save_many`` in batches of 10,000 and ``dedup=False``; close;
 reopen (time to open and to answer the first query); search p50/p99 (hybrid,
-top 10, a random user per query); single ``save`` p50/p99 (dedup on, fsync'd);
+top 10, a random user per query; also text-only and vector-only); single ``save`` p50/p99 (dedup on, fsync'd);
 file size and resident memory.
 
 The fill uses the ``hash`` embedder backend. Embedding 1M texts with the real
@@ -101,6 +101,15 @@ def run_one(size: int, users: int, queries: int, saves: int, batch: int) -> dict
         t = time.perf_counter()
         mem.search(q, user_id=u, top_k=10)
         search_s.append(time.perf_counter() - t)
+    # The same queries by one signal only: shows which part of hybrid costs what.
+    for mode in ("text", "vector"):
+        mode_s = []
+        for q, u in qs:
+            t = time.perf_counter()
+            mem.search(q, user_id=u, top_k=10, mode=mode)
+            mode_s.append(time.perf_counter() - t)
+        out[f"search_store_{mode}_p50_ms"] = 1000 * pct(mode_s, 50)
+        out[f"search_store_{mode}_p99_ms"] = 1000 * pct(mode_s, 99)
     embedder = _core.Embedder(backend=0, model_dir=bundled_model_dir(), num_threads=1)
     embedder.embed(["warm up"])
     embed_s = []

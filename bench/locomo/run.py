@@ -21,6 +21,10 @@ from memstrata import SyncMemory
 from . import data, harness
 
 MODES = ("hybrid", "text", "vector")
+# An experiment, not an engine feature: re-rank the engine's hybrid candidates
+# (top 3k) by 0.5 * cosine + 0.5 * text score / best text score, the linear fusion
+# headroom-ai's hybrid_search uses, to see what score fusion would give over RRF.
+LINEAR = "hybrid-linear"
 RESULTS = data.REPO / "bench" / "results"
 
 
@@ -39,8 +43,14 @@ class MemstrataSystem:
 
     def search(self, conv: data.Conversation, question: str, k: int,
                mode: str | None) -> list[str]:
-        hits = self._mem.search(question, user_id=conv.sample_id, top_k=k,
-                                mode=mode or "hybrid")
+        if mode == LINEAR:
+            hits = self._mem.search(question, user_id=conv.sample_id, top_k=3 * k)
+            best = max((h.text_score for h in hits), default=0.0) or 1.0
+            hits = sorted(hits, key=lambda h: -(0.5 * h.vector_score
+                                                + 0.5 * h.text_score / best))[:k]
+        else:
+            hits = self._mem.search(question, user_id=conv.sample_id, top_k=k,
+                                    mode=mode or "hybrid")
         return [h.metadata["dia_id"] for h in hits]
 
     def close(self) -> None:
@@ -70,14 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--convs", help="comma-separated sample ids (default: all)")
     ap.add_argument("--out", default=str(RESULTS / "locomo.json"))
     ap.add_argument("--questions-out", help="also write per-question metrics here")
+    ap.add_argument("--modes", default=",".join(MODES),
+                    help=f"comma-separated, from {', '.join(MODES + (LINEAR,))}")
+    ap.add_argument("--variants", default="plain,dated")
     args = ap.parse_args(argv)
 
     convs = select(data.load(args.data), args.convs)
     results: dict = {}
-    for dated in (False, True):
+    modes = tuple(args.modes.split(","))
+    for variant in args.variants.split(","):
+        dated = variant == "dated"
         name = "memstrata-dated" if dated else "memstrata"
         results.update(harness.evaluate(
-            name, lambda d=dated: MemstrataSystem(dated=d), convs, modes=MODES))
+            name, lambda d=dated: MemstrataSystem(dated=d), convs, modes=modes))
     if args.questions_out:
         Path(args.questions_out).write_text(json.dumps(
             {k: v["per_question"] for k, v in results.items()}))
