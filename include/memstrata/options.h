@@ -67,12 +67,21 @@ struct UpdateRequest {
 
 enum class SearchMode : int { kHybrid = 0, kVector = 1, kText = 2 };
 
+// How hybrid search combines its two signals (docs/architecture.md, "Fusion").
+enum class FusionMethod : int {
+  kScore = 0,  // weighted sum of cosine and BM25 relevance / the query's best BM25
+  kRrf = 1,    // reciprocal rank fusion (ranks only)
+};
+
 struct SearchRequest {
   std::string query;
   ScopeContext context;        // user_id required
   int top_k = 10;
   double min_score = 0;        // drop results whose fused score is lower
   SearchMode mode = SearchMode::kHybrid;
+  FusionMethod fusion = FusionMethod::kScore;
+  double vector_weight = 0.5;  // kScore weights (any positive scale; normalised)
+  double text_weight = 0.5;
   // Metadata equality filters: key -> JSON value text ("\"alice\"", "3", "true").
   std::vector<std::pair<std::string, std::string>> metadata_equals;
   // Restrict to these scope levels (empty: all visible levels).

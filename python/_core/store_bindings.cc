@@ -65,6 +65,9 @@ void BindValueTypes(nb::module_& m) {
       .value("HYBRID", SearchMode::kHybrid)
       .value("VECTOR", SearchMode::kVector)
       .value("TEXT", SearchMode::kText);
+  nb::enum_<FusionMethod>(m, "FusionMethod")
+      .value("SCORE", FusionMethod::kScore)
+      .value("RRF", FusionMethod::kRrf);
   nb::enum_<VectorBackend>(m, "VectorBackend")
       .value("AUTO", VectorBackend::kAuto)
       .value("EXACT", VectorBackend::kExact)
@@ -239,10 +242,11 @@ void BindStore(nb::module_& m) {
           [](StoreHandle& h, std::string query, const ScopeContext& context, int top_k,
              double min_score, SearchMode mode,
              std::vector<std::pair<std::string, std::string>> metadata_equals,
-             std::vector<Scope> scopes, int64_t as_of) {
+             std::vector<Scope> scopes, int64_t as_of, FusionMethod fusion) {
             MemoryStore& s = Engine(h);
             SearchRequest request;
             request.as_of = as_of;
+            request.fusion = fusion;
             request.query = std::move(query);
             request.context = context;
             request.top_k = top_k;
@@ -255,7 +259,7 @@ void BindStore(nb::module_& m) {
           "query"_a, "context"_a, nb::kw_only(), "top_k"_a = 10, "min_score"_a = 0.0,
           "mode"_a = SearchMode::kHybrid,
           "metadata_equals"_a = std::vector<std::pair<std::string, std::string>>(),
-          "scopes"_a = std::vector<Scope>(), "as_of"_a = 0)
+          "scopes"_a = std::vector<Scope>(), "as_of"_a = 0, "fusion"_a = FusionMethod::kScore)
       .def(
           "get",
           [](StoreHandle& h, const std::string& id) {

@@ -24,6 +24,10 @@ _SCOPES = {
     "agent": _core.Scope.AGENT,
     "turn": _core.Scope.TURN,
 }
+_FUSIONS = {
+    "score": _core.FusionMethod.SCORE,
+    "rrf": _core.FusionMethod.RRF,
+}
 _MODES = {
     "hybrid": _core.SearchMode.HYBRID,
     "vector": _core.SearchMode.VECTOR,
@@ -203,7 +207,7 @@ def supersede_request(content: Any, *, user_id: Any, session_id: Any, agent_id: 
 
 def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any,
                 top_k: Any, min_score: Any, filters: Any, scopes: Any, mode: Any,
-                as_of: Any = None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+                as_of: Any = None, fusion: Any = "score") -> tuple[tuple[Any, ...], dict[str, Any]]:
     if filters is None:
         filters = {}
     if not isinstance(filters, Mapping):
@@ -218,6 +222,7 @@ def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, tur
             "metadata_equals": equals,
             "scopes": scope_list(scopes),
             "as_of": 0 if as_of is None else micros("as_of", as_of),
+            "fusion": choice("fusion", fusion, _FUSIONS),
         },
     )
 

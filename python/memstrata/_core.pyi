@@ -38,6 +38,10 @@ class Durability(enum.Enum):
     FULL = 0
     NORMAL = 1
 
+class FusionMethod(enum.Enum):
+    SCORE = 0
+    RRF = 1
+
 class ScopeContext:
     user_id: str
     session_id: str
@@ -165,7 +169,8 @@ class Store:
     def search(self, query: str, context: ScopeContext, *, top_k: int = 10,
                min_score: float = 0.0, mode: SearchMode = SearchMode.HYBRID,
                metadata_equals: Sequence[tuple[str, str]] = ...,
-               scopes: Sequence[Scope] = ..., as_of: int = 0) -> list[SearchResult]: ...
+               scopes: Sequence[Scope] = ..., as_of: int = 0,
+               fusion: FusionMethod = FusionMethod.SCORE) -> list[SearchResult]: ...
     def get(self, id: str) -> MemoryRecord: ...
     def list(self, context: ScopeContext, *, visible_only: bool = True,
              scopes: Sequence[Scope] = ..., limit: int = 0,

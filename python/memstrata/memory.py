@@ -89,15 +89,17 @@ class Memory(_client.BaseMemory):
                      top_k: int = 10, min_score: float = 0.0,
                      filters: Mapping[str, Any] | None = None,
                      scopes: Iterable[str] | str | None = None,
-                     mode: str = "hybrid", as_of: datetime | None = None) -> list[SearchResult]:
+                     mode: str = "hybrid", as_of: datetime | None = None,
+                     fusion: str = "score") -> list[SearchResult]:
         """The memories visible from this context that best match ``query``,
         best first. ``filters``: metadata key -> value equality; ``scopes``:
         restrict to these levels; ``mode``: "hybrid", "vector" or "text";
-        ``as_of``: answer as the store stood at that moment (past versions)."""
+        ``as_of``: answer as the store stood at that moment (past versions);
+        ``fusion``: "score" (weighted cosine + relative BM25, default) or "rrf"."""
         args, kwargs = _client.search_args(
             query, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
-            scopes=scopes, mode=mode, as_of=as_of)
+            scopes=scopes, mode=mode, as_of=as_of, fusion=fusion)
         return _client.results(await self._run(self._engine().search, *args, **kwargs))
 
     async def get(self, id: str) -> MemoryRecord:
@@ -195,12 +197,13 @@ class SyncMemory(_client.BaseMemory):
                top_k: int = 10, min_score: float = 0.0,
                filters: Mapping[str, Any] | None = None,
                scopes: Iterable[str] | str | None = None,
-               mode: str = "hybrid", as_of: datetime | None = None) -> list[SearchResult]:
+               mode: str = "hybrid", as_of: datetime | None = None,
+               fusion: str = "score") -> list[SearchResult]:
         """See :meth:`Memory.search`."""
         args, kwargs = _client.search_args(
             query, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
-            scopes=scopes, mode=mode, as_of=as_of)
+            scopes=scopes, mode=mode, as_of=as_of, fusion=fusion)
         return _client.results(self._engine().search(*args, **kwargs))
 
     def get(self, id: str) -> MemoryRecord:

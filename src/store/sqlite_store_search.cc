@@ -1,5 +1,6 @@
 // SqliteStore::Search: scoped vector scan + scoped BM25, fused by RRF.
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <unordered_map>
 
@@ -31,6 +32,9 @@ Status ValidateSearch(const SearchRequest& r) {
   if (!(r.min_score >= 0 && r.min_score <= 1)) return Status::InvalidArgument("min_score must be between 0 and 1");
   if (!IsValidUtf8(r.query)) return Status::InvalidArgument("query is not valid UTF-8");
   if (r.as_of < 0) return Status::InvalidArgument("as_of must be a positive time");
+  if (!(r.vector_weight >= 0 && r.text_weight >= 0 && r.vector_weight + r.text_weight > 0)) {
+    return Status::InvalidArgument("fusion weights must be >= 0 and not both 0");
+  }
   if (r.query.find('\0') != std::string::npos) return Status::InvalidArgument("query contains a NUL character");
   if (IsBlank(r.query)) return Status::InvalidArgument("query is empty");
   for (const auto& [key, value] : r.metadata_equals) {
@@ -182,10 +186,13 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   for (Scope s : r.scopes) scope_mask |= 1u << static_cast<int>(s);
 
   std::vector<RankedHit> vector_hits;
+  std::unordered_map<int64_t, float> past_cosines;  // as_of: every visible version's cosine
   if (use_vector && dim_ > 0 && r.as_of != 0) {
-    auto hits = VectorHitsAsOfLocked(r, query_vec, depth);
+    auto hits = VectorHitsAsOfLocked(r, query_vec, std::numeric_limits<size_t>::max());
     if (!hits.ok()) return hits.status();
+    for (const auto& h : *hits) past_cosines[h.seq] = static_cast<float>(h.score);
     vector_hits = std::move(hits).value();
+    if (vector_hits.size() > depth) vector_hits.resize(depth);
   } else if (use_vector && dim_ > 0) {
     if (query_vec.size() != static_cast<size_t>(dim_)) {
       return Status::DimensionMismatch("query vector has " + std::to_string(query_vec.size()) +
@@ -239,7 +246,24 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   FusionOptions fusion;
   fusion.use_vector = use_vector;
   fusion.use_text = use_text;
-  std::vector<FusedHit> fused = FuseRanks(vector_hits, text_hits, fusion);
+  fusion.vector_weight = r.vector_weight;
+  fusion.text_weight = r.text_weight;
+  std::vector<FusedHit> fused;
+  if (r.fusion == FusionMethod::kRrf) {
+    fused = FuseRanks(vector_hits, text_hits, fusion);
+  } else {
+    // Text hits outside the vector list still get their real cosine.
+    fused = FuseScores(vector_hits, text_hits, fusion, [&](int64_t seq, float* cos) {
+      if (query_vec.empty()) return false;
+      if (r.as_of != 0) {
+        auto it = past_cosines.find(seq);
+        if (it == past_cosines.end()) return false;
+        *cos = it->second;
+        return true;
+      }
+      return cache_.Similarity(seq, query_vec.data(), cos);
+    });
+  }
   std::vector<int64_t> seqs;
   for (const auto& h : fused) {
     if (seqs.size() >= static_cast<size_t>(r.top_k)) break;

@@ -48,6 +48,13 @@ class VectorCache {
   size_t size() const { return seqs_.size(); }
   int64_t max_seq() const { return max_seq_; }
   bool Contains(int64_t seq) const { return row_of_.count(seq) > 0; }
+  // Inner product of row `seq` with `query`; false when the row is not cached.
+  bool Similarity(int64_t seq, const float* query, float* out) const {
+    auto it = row_of_.find(seq);
+    if (it == row_of_.end()) return false;
+    *out = Dot(query, &data_[static_cast<size_t>(it->second) * dim_], static_cast<size_t>(dim_));
+    return true;
+  }
   // The rows of one user (an upper bound of what a viewer of that user sees).
   size_t UserRows(uint32_t user) const {
     auto it = by_user_.find(user);

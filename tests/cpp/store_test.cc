@@ -234,7 +234,37 @@ TEST_F(StoreTest, MetadataFiltersAndScopesNarrowBeforeRanking) {
   EXPECT_LE((*res)[0].score, 1.0);
   EXPECT_EQ((*res)[0].vector_rank, 1);
   EXPECT_EQ((*res)[0].text_rank, 1);
-  EXPECT_DOUBLE_EQ((*res)[0].score, 1.0);  // first in both lists
+  // Score fusion: the best BM25 match contributes its full half.
+  EXPECT_NEAR((*res)[0].score, 0.5 * (*res)[0].vector_score + 0.5, 1e-9);
+  r.fusion = FusionMethod::kRrf;
+  res = s->Search(r);
+  ASSERT_EQ(res->size(), 1u);
+  EXPECT_DOUBLE_EQ((*res)[0].score, 1.0);  // RRF: first in both lists
+  r.vector_weight = 0;
+  r.text_weight = 0;
+  EXPECT_EQ(s->Search(r).status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST_F(StoreTest, TextOnlyHitsCarryTheirRealCosine) {
+  auto s = OpenStore();
+  for (int i = 0; i < 60; ++i) {  // more vector candidates than the fusion depth (50)
+    ASSERT_TRUE(s->Save(Req("alpha beta gamma note " + std::to_string(i), Scope::kUser, {"u", "", "", ""})).ok());
+  }
+  std::string rare = *s->Save(Req("zygomorphic orchid", Scope::kUser, {"u", "", "", ""}));
+  SearchRequest r;
+  r.query = "alpha beta gamma zygomorphic";
+  r.context = {"u", "", "", ""};
+  r.top_k = 100;
+  auto res = s->Search(r);
+  ASSERT_TRUE(res.ok());
+  bool found = false;
+  for (const auto& x : *res) {
+    if (x.record.id != rare) continue;
+    found = true;
+    EXPECT_GT(x.text_rank, 0);
+    EXPECT_GT(x.vector_score, 0.0);  // scored against the query even if not in the vector list
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(StoreTest, ImportKeepsIdsAndTimestamps) {

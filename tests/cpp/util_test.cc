@@ -44,6 +44,31 @@ TEST(FtsQueryTest, QuotesWordsAndNeutralisesSyntax) {
   EXPECT_EQ(BuildFtsQuery("uv uv uv"), "\"uv\"");
 }
 
+TEST(FusionTest, ScoreFusionKeepsTheTextMargin) {
+  // Vector prefers 1 slightly; BM25 prefers 2 by a wide margin. RRF would tie
+  // them (each first once, second once); score fusion ranks 2 first.
+  std::vector<RankedHit> vec{{1, 0.60}, {2, 0.55}};
+  std::vector<RankedHit> text{{2, 9.0}, {1, 1.0}, {3, 0.5}};
+  auto cos_of = [](int64_t seq, float* c) {
+    if (seq != 3) return false;
+    *c = -0.2f;  // negative cosines count as 0
+    return true;
+  };
+  auto fused = FuseScores(vec, text, FusionOptions{}, cos_of);
+  ASSERT_EQ(fused.size(), 3u);
+  EXPECT_EQ(fused[0].seq, 2);
+  EXPECT_NEAR(fused[0].score, 0.5 * 0.55 + 0.5 * 1.0, 1e-9);
+  EXPECT_NEAR(fused[1].score, 0.5 * 0.60 + 0.5 * (1.0 / 9.0), 1e-9);
+  EXPECT_NEAR(fused[2].vector_score, -0.2, 1e-6);
+  EXPECT_NEAR(fused[2].score, 0.5 * (0.5 / 9.0), 1e-9);
+  auto rrf = FuseRanks(vec, text, FusionOptions{});
+  EXPECT_DOUBLE_EQ(rrf[0].score, rrf[1].score);
+  FusionOptions text_only;
+  text_only.use_vector = false;
+  auto t = FuseScores(vec, text, text_only, cos_of);
+  EXPECT_DOUBLE_EQ(t[0].score, 1.0);
+}
+
 TEST(FusionTest, ReciprocalRankFusion) {
   std::vector<RankedHit> vec{{1, 0.9}, {2, 0.8}, {3, 0.1}};
   std::vector<RankedHit> text{{2, 5.0}, {4, 1.0}};
