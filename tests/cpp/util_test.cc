@@ -39,7 +39,9 @@ TEST(Utf8Test, BlankAndNormalisation) {
 TEST(FtsQueryTest, QuotesWordsAndNeutralisesSyntax) {
   EXPECT_EQ(BuildFtsQuery("package manager?"), "\"package\" OR \"manager\"");
   EXPECT_EQ(BuildFtsQuery("a\" OR NEAR(x y) content:*"),
-            "\"a\" OR \"OR\" OR \"NEAR\" OR \"x\" OR \"y\" OR \"content\"");
+            "\"NEAR\" OR \"x\" OR \"y\" OR \"content\"");  // "a", "OR": stopwords
+  EXPECT_EQ(BuildFtsQuery("What is the name of Ana's dog?"), "\"name\" OR \"Ana\" OR \"dog\"");
+  EXPECT_EQ(BuildFtsQuery("what is it"), "\"what\" OR \"is\" OR \"it\"");  // nothing else: kept
   EXPECT_EQ(BuildFtsQuery("!!! ..."), "");
   EXPECT_EQ(BuildFtsQuery("uv uv uv"), "\"uv\"");
 }
