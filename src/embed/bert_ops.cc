@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "embed/multiversion.h"
+#include "util/multiversion.h"
 
 namespace memstrata::embed {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "embed/multiversion.h"
+#include "util/multiversion.h"
 
 namespace memstrata::embed {
 namespace {

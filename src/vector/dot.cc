@@ -1,12 +1,12 @@
 #include "vector/dot.h"
 
+#include "util/multiversion.h"
+
 #include <cmath>
 
 namespace memstrata {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("arch=haswell", "default")))
-#endif
+MEMSTRATA_MULTIVERSION
 float Dot(const float* a, const float* b, size_t n) {
   // Eight independent accumulators let the compiler keep a full vector of
   // partial sums per lane without a loop-carried dependency.
