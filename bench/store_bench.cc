@@ -92,6 +92,7 @@ nlohmann::json RunOne(const std::string& model_dir, const std::string& dir, int 
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");
+  std::filesystem::remove(path + ".hnsw");  // a stale index sidecar would skip the build we measure
   OpenOptions o;
   o.db_path = path;
   int users = one_user ? 1 : std::max(1, n / 100);
