@@ -184,16 +184,23 @@ Status SqliteStore::LoadRowsLocked(int64_t after_seq) {
   return Status::OK();
 }
 
-Result<MemoryRecord> SqliteStore::Get(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto stmt = db_->Prepare(std::string("SELECT ") + kRecordColumns +
-                           " FROM memories m WHERE m.id = ?1 ORDER BY (m.valid_to IS NULL) DESC, m.version DESC LIMIT 1");
+// The row of `id` that Get() means: the current version, else the last one.
+// Positioned on that row, or NotFound.
+Result<Stmt> SqliteStore::LatestVersionLocked(const std::string& select_from, const std::string& id) {
+  auto stmt = db_->Prepare(select_from + " WHERE m.id = ?1 ORDER BY (m.valid_to IS NULL) DESC, m.version DESC LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, id);
   auto row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("no memory with id '" + id + "'");
+  return std::move(stmt).value();
+}
+
+Result<MemoryRecord> SqliteStore::Get(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  auto stmt = LatestVersionLocked(std::string("SELECT ") + kRecordColumns + " FROM memories m", id);
+  if (!stmt.ok()) return stmt.status();
   MemoryRecord rec;
   ReadRecord(*stmt, &rec);
   return rec;
@@ -202,14 +209,8 @@ Result<MemoryRecord> SqliteStore::Get(const std::string& id) {
 Result<std::vector<float>> SqliteStore::GetVector(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto stmt = db_->Prepare(
-      "SELECT v.dimension, v.data FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.id = ?1 "
-      "ORDER BY (m.valid_to IS NULL) DESC, m.version DESC LIMIT 1");
+  auto stmt = LatestVersionLocked("SELECT v.dimension, v.data FROM memories m JOIN vectors v ON v.seq = m.seq", id);
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, id);
-  auto row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no memory with id '" + id + "'");
   std::vector<float> v(static_cast<size_t>(stmt->Int(0)));
   if (!DecodeVector(stmt->Blob(1), static_cast<int>(v.size()), v.data())) {
     return Status::Corruption("vector of memory '" + id + "' has the wrong size");

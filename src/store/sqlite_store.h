@@ -81,6 +81,7 @@ class SqliteStore final : public MemoryStore {
   using NextVersionFn = std::function<Status(const MemoryRecord& old, int64_t now, MemoryRecord* next)>;
   Result<MemoryRecord> ReplaceCurrent(const std::string& id, const std::vector<float>& vec,
                                       const NextVersionFn& make_next);
+  Result<Stmt> LatestVersionLocked(const std::string& select_from, const std::string& id);
   // The current version of `id` with its seq (NotFound when none is current).
   Result<std::pair<int64_t, MemoryRecord>> CurrentLocked(const std::string& id);
   Result<std::vector<RankedHit>> VectorHitsAsOfLocked(const SearchRequest& request, const std::vector<float>& query,
