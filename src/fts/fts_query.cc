@@ -62,4 +62,25 @@ std::string BuildFtsQuery(std::string_view text, size_t max_terms) {
   return out;
 }
 
+std::string UserKeyToken(std::string_view user_id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "u";
+  out.reserve(1 + 2 * user_id.size());
+  for (char c : user_id) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(kHex[u >> 4]);
+    out.push_back(kHex[u & 15]);
+  }
+  return out;
+}
+
+std::string UserFtsQuery(std::string_view user_id, const std::string& terms) {
+  std::string out = "user_key : \"";
+  out += UserKeyToken(user_id);
+  out += "\" AND content : (";
+  out += terms;
+  out += ')';
+  return out;
+}
+
 }  // namespace memstrata

@@ -15,6 +15,15 @@ namespace memstrata {
 // Returns "" when the text has no word: the caller then skips full-text search.
 std::string BuildFtsQuery(std::string_view text, size_t max_terms = 32);
 
+// Restricts `terms` (a BuildFtsQuery result) to one user's rows: the content
+// column must match `terms` and the user_key column (docs/format.md) must hold
+// that user's token, so FTS5 only walks and scores the user's own rows.
+std::string UserFtsQuery(std::string_view user_id, const std::string& terms);
+
+// The token the store indexes for `user_id`: 'u' followed by the hex of its
+// UTF-8 bytes (what SQLite's 'u' || hex(user_id) yields).
+std::string UserKeyToken(std::string_view user_id);
+
 }  // namespace memstrata
 
 #endif  // MEMSTRATA_FTS_FTS_QUERY_H_

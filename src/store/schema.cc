@@ -67,11 +67,46 @@ CREATE TRIGGER memories_au AFTER UPDATE OF content ON memories BEGIN
 END;
 )sql";
 
+// Migration 2: the full-text index also holds each row's user as one token
+// (user_key, a generated column: 'u' || hex(user_id)), so a search matches
+// within its user only. Without it FTS5 scored every user's matching rows
+// before the scope filter ran: 111 ms p50 at 1M memories / 10k users.
+constexpr const char* kMigration2 = R"sql(
+ALTER TABLE memories ADD COLUMN user_key TEXT GENERATED ALWAYS AS ('u' || hex(user_id)) VIRTUAL;
+DROP TRIGGER memories_ai;
+DROP TRIGGER memories_ad;
+DROP TRIGGER memories_au;
+DROP TABLE memories_fts;
+
+CREATE VIRTUAL TABLE memories_fts USING fts5(
+  content,
+  user_key,
+  content='memories',
+  content_rowid='seq',
+  tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO memories_fts(memories_fts) VALUES ('rebuild');
+
+CREATE TRIGGER memories_ai AFTER INSERT ON memories BEGIN
+  INSERT INTO memories_fts(rowid, content, user_key) VALUES (new.seq, new.content, new.user_key);
+END;
+CREATE TRIGGER memories_ad AFTER DELETE ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, content, user_key)
+    VALUES ('delete', old.seq, old.content, old.user_key);
+  DELETE FROM vectors WHERE seq = old.seq;
+END;
+CREATE TRIGGER memories_au AFTER UPDATE OF content, user_id ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, content, user_key)
+    VALUES ('delete', old.seq, old.content, old.user_key);
+  INSERT INTO memories_fts(rowid, content, user_key) VALUES (new.seq, new.content, new.user_key);
+END;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
-constexpr Migration kMigrations[] = {{1, kMigration1}};
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}};
 
 }  // namespace
 
@@ -92,7 +127,9 @@ Status SetMeta(Db* db, const std::string& key, const std::string& value) {
   return stmt->Run();
 }
 
-Status Migrate(Db* db, bool read_only) {
+Status Migrate(Db* db, bool read_only) { return MigrateTo(db, read_only, kSchemaVersion); }
+
+Status MigrateTo(Db* db, bool read_only, int target_version) {
   // Reading the schema is the first touch of the file: a non-SQLite file fails here.
   auto tables = db->QueryInt("SELECT count(*) FROM sqlite_master");
   if (!tables.ok()) {
@@ -121,11 +158,11 @@ Status Migrate(Db* db, bool read_only) {
                                 " is newer than this memstrata (" + std::to_string(kSchemaVersion) +
                                 "); upgrade memstrata");
   }
-  if (*version == kSchemaVersion) return Status::OK();
+  if (*version >= target_version) return Status::OK();
   if (read_only) return Status::IOError("store needs a schema upgrade but was opened read-only");
 
   for (const Migration& m : kMigrations) {
-    if (m.version <= *version) continue;
+    if (m.version <= *version || m.version > target_version) continue;
     auto txn = Transaction::Begin(db, /*immediate=*/true);
     if (!txn.ok()) return txn.status();
     // Another process may have migrated while we waited for the lock.

@@ -12,13 +12,15 @@ namespace memstrata {
 // Written to meta('magic'): tells a memstrata store from any other SQLite file.
 inline constexpr const char* kStoreMagic = "memstrata-store";
 // PRAGMA user_version after all migrations have run.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings an empty or older store to kSchemaVersion, in one transaction per
 // migration. A non-empty SQLite file that is not a memstrata store, or one
 // written by a newer memstrata, is refused (Corruption / NotSupported) and left
 // untouched.
 Status Migrate(Db* db, bool read_only);
+// Stops at `target_version` (tests build older stores with it).
+Status MigrateTo(Db* db, bool read_only, int target_version);
 
 // meta table accessors.
 Result<std::string> GetMeta(Db* db, const std::string& key);  // "" when missing

@@ -1,4 +1,4 @@
-// SqliteStore::Search: scoped vector scan + scoped BM25, fused by RRF.
+// SqliteStore::Search: scoped vector scan + scoped BM25, fused (search/fusion.h).
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -224,7 +224,8 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   std::vector<RankedHit> text_hits;
   std::string fts = use_text ? BuildFtsQuery(r.query) : "";
   if (!fts.empty()) {
-    auto stmt = db_->Prepare(std::string("SELECT m.seq, -bm25(memories_fts) AS relevance FROM memories_fts "
+    // bm25 weights: content 1, user_key 0 (that column only narrows the match).
+    auto stmt = db_->Prepare(std::string("SELECT m.seq, -bm25(memories_fts, 1.0, 0.0) AS relevance FROM memories_fts "
                                          "JOIN memories m ON m.seq = memories_fts.rowid "
                                          "WHERE memories_fts MATCH :q AND ") +
                              kVisibleSql + TimeSql(r) + MetadataSql(r) + ScopeSql(r) +
@@ -233,7 +234,7 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
     BindViewer(&*stmt, r.context);
     BindTime(&*stmt, r);
     MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
-    stmt->BindNamed(":q", fts);
+    stmt->BindNamed(":q", UserFtsQuery(r.context.user_id, fts));
     stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(depth));
     while (true) {
       auto row = stmt->Step();

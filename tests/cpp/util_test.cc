@@ -46,6 +46,13 @@ TEST(FtsQueryTest, QuotesWordsAndNeutralisesSyntax) {
   EXPECT_EQ(BuildFtsQuery("uv uv uv"), "\"uv\"");
 }
 
+TEST(FtsQueryTest, UserQueryMatchesTheStoredUserKey) {
+  // The store indexes 'u' || hex(user_id) (SQLite's hex: upper case UTF-8 bytes).
+  EXPECT_EQ(UserKeyToken("alice"), "u616C696365");
+  EXPECT_EQ(UserKeyToken("\xc3\xbc b"), "uC3BC2062");
+  EXPECT_EQ(UserFtsQuery("bob", "\"tea\" OR \"cup\""), "user_key : \"u626F62\" AND content : (\"tea\" OR \"cup\")");
+}
+
 TEST(FusionTest, ScoreFusionKeepsTheTextMargin) {
   // Vector prefers 1 slightly; BM25 prefers 2 by a wide margin. RRF would tie
   // them (each first once, second once); score fusion ranks 2 first.
