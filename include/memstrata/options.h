@@ -45,6 +45,11 @@ struct OpenOptions {
   int hnsw_m = 16;
   int hnsw_ef_construction = 200;
   int hnsw_ef_search = 64;
+  // Two LRU caches of cache_max_size entries each: search results (dropped
+  // exactly by writes their viewer can see, and after 60 s) and query
+  // embeddings. Hit rates are in Stats(). 0 or cache_enabled = false: off.
+  bool cache_enabled = true;
+  size_t cache_max_size = 1000;
   Env* env = nullptr;                     // nullptr: Env::Default()
 };
 
@@ -89,6 +94,17 @@ struct SearchRequest {
   // Unix microseconds: answer as the store stood then (versions current at
   // that moment). 0: now.
   int64_t as_of = 0;
+  // Ranking signals scaling the fused relevance (src/search/ranking.h):
+  // score = relevance * ((1 - sum of these) + recency_weight * recency
+  //         + importance_weight * importance + access_weight * access).
+  // min_score applies to relevance. All three 0: rank by relevance alone.
+  double recency_weight = 0.1;
+  double importance_weight = 0.1;
+  double access_weight = 0.05;
+  double recency_half_life_days = 30;  // recency halves every this many days since last stated
+  // MMR diversity in [0, 1): 0 ranks by score alone; d > 0 picks each next
+  // result by (1 - d) * score - d * (its highest cosine with those picked).
+  double diversity = 0;
 };
 
 struct ListRequest {

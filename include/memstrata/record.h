@@ -32,6 +32,10 @@ struct MemoryRecord {
   std::vector<std::string> sources;
   int seen_count = 1;
   int64_t last_seen_at = 0;
+  // How often a search returned it, and when last (the access ranking signal).
+  // Counted in memory and written with the store's next write or on close.
+  int64_t access_count = 0;
+  int64_t last_accessed_at = 0;
 };
 
 // What a save did.
@@ -42,7 +46,11 @@ struct SaveOutcome {
 
 struct SearchResult {
   MemoryRecord record;
-  double score = 0;         // fused score in [0, 1] (see docs/architecture.md)
+  double score = 0;         // final score in [0, relevance]: relevance scaled by the signals below
+  double relevance = 0;     // fused vector + BM25 score in [0, 1] (search/fusion.h)
+  double recency = 0;       // 0.5 ^ (days since last stated / half-life)
+  double access = 0;        // from record.access_count (search/ranking.h)
+  std::string explanation;  // the score as the sum of its weighted terms
   double vector_score = 0;  // cosine similarity, or 0 when vector search did not rank it
   double text_score = 0;    // BM25 relevance (higher is better), 0 when FTS did not match
   int vector_rank = 0;      // 1-based rank in the vector list, 0 when absent
@@ -63,6 +71,11 @@ struct StoreStats {
   int64_t ann_rows = 0;
   std::string ann_source;
   int64_t ann_repaired_rows = 0;   // rows added or removed by that repair
+  // The caches since open (OpenOptions::cache_enabled): lookups that hit,
+  // lookups that missed, entries held; query-cache entries dropped by writes.
+  int64_t query_cache_hits = 0, query_cache_misses = 0, query_cache_entries = 0;
+  int64_t query_cache_invalidations = 0;
+  int64_t embed_cache_hits = 0, embed_cache_misses = 0, embed_cache_entries = 0;
 };
 
 }  // namespace memstrata

@@ -129,11 +129,17 @@ void BindValueTypes(nb::module_& m) {
       .def_ro("superseded_by", &MemoryRecord::superseded_by)
       .def_ro("sources", &MemoryRecord::sources)
       .def_ro("seen_count", &MemoryRecord::seen_count)
-      .def_ro("last_seen_at", &MemoryRecord::last_seen_at);
+      .def_ro("last_seen_at", &MemoryRecord::last_seen_at)
+      .def_ro("access_count", &MemoryRecord::access_count)
+      .def_ro("last_accessed_at", &MemoryRecord::last_accessed_at);
 
   nb::class_<SearchResult>(m, "SearchResult")
       .def_ro("record", &SearchResult::record)
       .def_ro("score", &SearchResult::score)
+      .def_ro("relevance", &SearchResult::relevance)
+      .def_ro("recency", &SearchResult::recency)
+      .def_ro("access", &SearchResult::access)
+      .def_ro("explanation", &SearchResult::explanation)
       .def_ro("vector_score", &SearchResult::vector_score)
       .def_ro("text_score", &SearchResult::text_score)
       .def_ro("vector_rank", &SearchResult::vector_rank)
@@ -149,7 +155,17 @@ void BindValueTypes(nb::module_& m) {
       .def_ro("db_size_bytes", &StoreStats::db_size_bytes)
       .def_ro("dimension", &StoreStats::dimension)
       .def_ro("embedder_model", &StoreStats::embedder_model)
-      .def_ro("schema_version", &StoreStats::schema_version);
+      .def_ro("schema_version", &StoreStats::schema_version)
+      .def_ro("ann_rows", &StoreStats::ann_rows)
+      .def_ro("ann_source", &StoreStats::ann_source)
+      .def_ro("ann_repaired_rows", &StoreStats::ann_repaired_rows)
+      .def_ro("query_cache_hits", &StoreStats::query_cache_hits)
+      .def_ro("query_cache_misses", &StoreStats::query_cache_misses)
+      .def_ro("query_cache_entries", &StoreStats::query_cache_entries)
+      .def_ro("query_cache_invalidations", &StoreStats::query_cache_invalidations)
+      .def_ro("embed_cache_hits", &StoreStats::embed_cache_hits)
+      .def_ro("embed_cache_misses", &StoreStats::embed_cache_misses)
+      .def_ro("embed_cache_entries", &StoreStats::embed_cache_entries);
 }
 
 std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& embedder,
@@ -157,7 +173,7 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
                                   VectorBackend vector_backend, int vector_dimension, int hnsw_m,
                                   int hnsw_ef_construction, int hnsw_ef_search,
                                   bool create_if_missing, bool read_only, int busy_timeout_ms,
-                                  double dedup_threshold) {
+                                  double dedup_threshold, bool cache_enabled, size_t cache_max_size) {
   if (!embedder.embedder) {
     ThrowStatus(Status::InvalidArgument("this Embedder was already given to another store"));
   }
@@ -174,6 +190,8 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
   options.hnsw_ef_construction = hnsw_ef_construction;
   options.hnsw_ef_search = hnsw_ef_search;
   options.dedup_threshold = dedup_threshold;
+  options.cache_enabled = cache_enabled;
+  options.cache_max_size = cache_max_size;
   // The store owns its embedder from here on, whether or not Open succeeds.
   std::unique_ptr<Embedder> owned = std::move(embedder.embedder);
   auto handle = std::make_unique<StoreHandle>();
@@ -192,7 +210,8 @@ void BindStore(nb::module_& m) {
                   "vector_backend"_a = VectorBackend::kAuto, "vector_dimension"_a = 0,
                   "hnsw_m"_a = 16, "hnsw_ef_construction"_a = 200, "hnsw_ef_search"_a = 64,
                   "create_if_missing"_a = true, "read_only"_a = false,
-                  "busy_timeout_ms"_a = 10000, "dedup_threshold"_a = 0.95)
+                  "busy_timeout_ms"_a = 10000, "dedup_threshold"_a = 0.95, "cache_enabled"_a = true,
+                  "cache_max_size"_a = 1000)
       .def(
           "save",
           [](StoreHandle& h, const SaveRequest& request) {
@@ -242,9 +261,15 @@ void BindStore(nb::module_& m) {
           [](StoreHandle& h, std::string query, const ScopeContext& context, int top_k,
              double min_score, SearchMode mode,
              std::vector<std::pair<std::string, std::string>> metadata_equals,
-             std::vector<Scope> scopes, int64_t as_of, FusionMethod fusion) {
+             std::vector<Scope> scopes, int64_t as_of, FusionMethod fusion, double recency_weight,
+             double importance_weight, double access_weight, double recency_half_life_days, double diversity) {
             MemoryStore& s = Engine(h);
             SearchRequest request;
+            request.recency_weight = recency_weight;
+            request.importance_weight = importance_weight;
+            request.access_weight = access_weight;
+            request.recency_half_life_days = recency_half_life_days;
+            request.diversity = diversity;
             request.as_of = as_of;
             request.fusion = fusion;
             request.query = std::move(query);
@@ -259,7 +284,9 @@ void BindStore(nb::module_& m) {
           "query"_a, "context"_a, nb::kw_only(), "top_k"_a = 10, "min_score"_a = 0.0,
           "mode"_a = SearchMode::kHybrid,
           "metadata_equals"_a = std::vector<std::pair<std::string, std::string>>(),
-          "scopes"_a = std::vector<Scope>(), "as_of"_a = 0, "fusion"_a = FusionMethod::kScore)
+          "scopes"_a = std::vector<Scope>(), "as_of"_a = 0, "fusion"_a = FusionMethod::kScore,
+          "recency_weight"_a = 0.1, "importance_weight"_a = 0.1, "access_weight"_a = 0.05,
+          "recency_half_life_days"_a = 30.0, "diversity"_a = 0.0)
       .def(
           "get",
           [](StoreHandle& h, const std::string& id) {

@@ -14,7 +14,7 @@ encoder) behind a small Python API::
 
 from ._core import __version__ as _engine_version
 from ._model import bundled_model_dir
-from .config import Durability, EmbedderBackend, MemoryConfig, VectorBackend
+from .config import Durability, EmbedderBackend, MemoryConfig, Ranking, VectorBackend
 from . import errors as _errors
 from .errors import (
     ConfigError,
@@ -44,6 +44,7 @@ __all__ = [
     "EmbedderBackend",
     "VectorBackend",
     "Durability",
+    "Ranking",
     "MemoryRecord",
     "SearchResult",
     "SavedId",

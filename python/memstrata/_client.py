@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _core
 from ._model import bundled_model_dir
-from .config import EmbedderBackend, MemoryConfig
+from .config import EmbedderBackend, MemoryConfig, Ranking
 from .errors import InvalidInputError, InvalidTypeError, StoreError
 from .records import (_EPOCH, MemoryRecord, SavedId, SearchResult, record_from_core,
                       result_from_core)
@@ -207,7 +207,13 @@ def supersede_request(content: Any, *, user_id: Any, session_id: Any, agent_id: 
 
 def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any,
                 top_k: Any, min_score: Any, filters: Any, scopes: Any, mode: Any,
-                as_of: Any = None, fusion: Any = "score") -> tuple[tuple[Any, ...], dict[str, Any]]:
+                as_of: Any = None, fusion: Any = "score", ranking: Any = None,
+                diversity: Any = 0.0, default_ranking: Ranking | None = None
+                ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    if ranking is None:
+        ranking = default_ranking or Ranking()
+    if not isinstance(ranking, Ranking):
+        raise InvalidTypeError(f"ranking must be a memstrata.Ranking, not {type(ranking).__name__}")
     if filters is None:
         filters = {}
     if not isinstance(filters, Mapping):
@@ -223,6 +229,11 @@ def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, tur
             "scopes": scope_list(scopes),
             "as_of": 0 if as_of is None else micros("as_of", as_of),
             "fusion": choice("fusion", fusion, _FUSIONS),
+            "recency_weight": ranking.recency,
+            "importance_weight": ranking.importance,
+            "access_weight": ranking.access,
+            "recency_half_life_days": ranking.half_life_days,
+            "diversity": number("diversity", diversity),
         },
     )
 
@@ -247,7 +258,22 @@ def stats_dict(stats: Any) -> dict[str, Any]:
         "embedder_model": stats.embedder_model,
         "db_size_bytes": stats.db_size_bytes,
         "schema_version": stats.schema_version,
+        "ann": {"rows": stats.ann_rows, "source": stats.ann_source or None,
+                "repaired_rows": stats.ann_repaired_rows},
+        "cache": {
+            "query": _cache(stats.query_cache_hits, stats.query_cache_misses,
+                            stats.query_cache_entries)
+            | {"invalidations": stats.query_cache_invalidations},
+            "embedding": _cache(stats.embed_cache_hits, stats.embed_cache_misses,
+                                stats.embed_cache_entries),
+        },
     }
+
+
+def _cache(hits: int, misses: int, entries: int) -> dict[str, Any]:
+    lookups = hits + misses
+    return {"hits": hits, "misses": misses, "entries": entries,
+            "hit_rate": hits / lookups if lookups else None}
 
 
 def records(values: Iterable[Any]) -> list[MemoryRecord]:
@@ -297,6 +323,8 @@ def open_store(config: MemoryConfig) -> Any:
         hnsw_ef_construction=config.hnsw_ef_construction,
         hnsw_ef_search=config.hnsw_ef_search,
         dedup_threshold=config.dedup_threshold,
+        cache_enabled=config.cache_enabled,
+        cache_max_size=config.cache_max_size,
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Union
 
 from .errors import ConfigError
 
-__all__ = ["MemoryConfig", "EmbedderBackend", "VectorBackend", "Durability"]
+__all__ = ["MemoryConfig", "EmbedderBackend", "VectorBackend", "Durability", "Ranking"]
 
 
 class EmbedderBackend(str, enum.Enum):
@@ -35,9 +35,10 @@ class EmbedderBackend(str, enum.Enum):
 
 
 class VectorBackend(str, enum.Enum):
-    """How vectors are searched. Today every choice runs an exact scan over the
-    memories visible from the search's context; ``HNSW`` is accepted (and its
-    parameters validated and stored) for the approximate index of a later release."""
+    """How vectors are searched. ``AUTO`` plans each query: an exact scan of the
+    memories visible from the search's context while they are few, the HNSW
+    index (filtered by scope during the walk) when they are many. ``EXACT``
+    never builds the index; ``HNSW`` always walks it (docs/architecture.md)."""
 
     AUTO = "auto"
     EXACT = "exact"
@@ -50,6 +51,33 @@ class Durability(str, enum.Enum):
 
     FULL = "full"
     NORMAL = "normal"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ranking:
+    """How a search mixes relevance with other signals (docs/architecture.md,
+    "Ranking"): ``score = (1 - recency - importance - access) * relevance +
+    recency * 0.5 ** (days since last stated / half_life_days) + importance *
+    memory.importance + access * min(1, log2(1 + times returned) / 5)``.
+    ``Ranking(recency=0, importance=0, access=0)`` ranks by relevance alone."""
+
+    recency: float = 0.1
+    importance: float = 0.1
+    access: float = 0.05
+    half_life_days: float = 30.0
+
+    def __post_init__(self) -> None:
+        for name in ("recency", "importance", "access"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ConfigError(f"Ranking.{name} must be a number between 0 and 1, got {value!r}")
+            object.__setattr__(self, name, float(value))
+        if self.recency + self.importance + self.access >= 1:
+            raise ConfigError("Ranking weights must add up to less than 1 (relevance keeps the rest)")
+        h = self.half_life_days
+        if isinstance(h, bool) or not isinstance(h, (int, float)) or not 0 < h < float("inf"):
+            raise ConfigError(f"Ranking.half_life_days must be a positive number, got {h!r}")
+        object.__setattr__(self, "half_life_days", float(h))
 
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -74,16 +102,16 @@ class MemoryConfig:
     #: all-MiniLM-L6-v2); ``None`` takes the embedder's. A store created with one
     #: dimension refuses another (:class:`DimensionMismatchError`).
     vector_dimension: int | None = 384
-    #: HNSW build parameter: validated and stored now, used by the approximate index later.
+    #: HNSW build breadth (a sidecar index built with another value is rebuilt).
     hnsw_ef_construction: int = 200
-    #: HNSW links per node: validated and stored now, used by the approximate index later.
+    #: HNSW links per node (a sidecar index built with another value is rebuilt).
     hnsw_m: int = 16
-    #: HNSW search breadth: validated and stored now, used by the approximate index later.
+    #: HNSW search breadth (raised to the candidate depth a query needs).
     hnsw_ef_search: int = 64
-    #: Query-embedding cache: accepted and validated; the cache itself lands in a later
-    #: release (no caching happens today, so results are never stale).
+    #: The search-result cache (dropped exactly by writes the search could see, and
+    #: after 60 s) and the query-embedding cache; hit rates in ``stats()["cache"]``.
     cache_enabled: bool = True
-    #: Entries of that cache (later release); must be >= 0.
+    #: Entries of each of those caches; 0 turns them off.
     cache_max_size: int = 1000
     #: See :class:`EmbedderBackend`.
     embedder_backend: EmbedderBackend = EmbedderBackend.NATIVE
@@ -110,6 +138,8 @@ class MemoryConfig:
     #: is at least this with, a current memory at the same scope is merged into it.
     #: Above 1.0 only identical text merges.
     dedup_threshold: float = 0.95
+    #: How searches (and ``with_memory`` recall) rank by default; see :class:`Ranking`.
+    ranking: Ranking = dataclasses.field(default_factory=Ranking)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -187,6 +217,15 @@ def _float(low: float, high: float):
     return check
 
 
+def _instance(cls: type):
+    def check(name: str, value: Any):
+        if not isinstance(value, cls):
+            raise ConfigError(f"{name} must be a {cls.__name__}, not {type(value).__name__}")
+        return value
+
+    return check
+
+
 def _bool(name: str, value: Any):
     if not isinstance(value, bool):
         raise ConfigError(f"{name} must be a bool, not {type(value).__name__}")
@@ -233,4 +272,5 @@ _CHECKS = {
     "durability": _enum(Durability),
     "embed_threads": _int(1, 256),
     "dedup_threshold": _float(0.0, 2.0),
+    "ranking": _instance(Ranking),
 }

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from . import _client
-from .config import EmbedderBackend, MemoryConfig, VectorBackend
+from .config import EmbedderBackend, MemoryConfig, Ranking, VectorBackend
 from .records import MemoryRecord, SavedId, SearchResult
 
 __all__ = ["Memory", "SyncMemory", "MemoryConfig", "EmbedderBackend", "VectorBackend",
@@ -90,16 +90,21 @@ class Memory(_client.BaseMemory):
                      filters: Mapping[str, Any] | None = None,
                      scopes: Iterable[str] | str | None = None,
                      mode: str = "hybrid", as_of: datetime | None = None,
-                     fusion: str = "score") -> list[SearchResult]:
+                     fusion: str = "score", ranking: Ranking | None = None,
+                     diversity: float = 0.0) -> list[SearchResult]:
         """The memories visible from this context that best match ``query``,
         best first. ``filters``: metadata key -> value equality; ``scopes``:
         restrict to these levels; ``mode``: "hybrid", "vector" or "text";
         ``as_of``: answer as the store stood at that moment (past versions);
-        ``fusion``: "score" (weighted cosine + relative BM25, default) or "rrf"."""
+        ``fusion``: "score" (weighted cosine + relative BM25, default) or "rrf";
+        ``min_score``: a floor on relevance; ``ranking``: how recency, importance
+        and access mix in (default: the config's); ``diversity`` in [0, 1): MMR,
+        preferring results unlike those already picked."""
         args, kwargs = _client.search_args(
             query, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
-            scopes=scopes, mode=mode, as_of=as_of, fusion=fusion)
+            scopes=scopes, mode=mode, as_of=as_of, fusion=fusion, ranking=ranking,
+            diversity=diversity, default_ranking=self._config.ranking)
         return _client.results(await self._run(self._engine().search, *args, **kwargs))
 
     async def get(self, id: str) -> MemoryRecord:
@@ -198,12 +203,14 @@ class SyncMemory(_client.BaseMemory):
                filters: Mapping[str, Any] | None = None,
                scopes: Iterable[str] | str | None = None,
                mode: str = "hybrid", as_of: datetime | None = None,
-               fusion: str = "score") -> list[SearchResult]:
+               fusion: str = "score", ranking: Ranking | None = None,
+               diversity: float = 0.0) -> list[SearchResult]:
         """See :meth:`Memory.search`."""
         args, kwargs = _client.search_args(
             query, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
-            scopes=scopes, mode=mode, as_of=as_of, fusion=fusion)
+            scopes=scopes, mode=mode, as_of=as_of, fusion=fusion, ranking=ranking,
+            diversity=diversity, default_ranking=self._config.ranking)
         return _client.results(self._engine().search(*args, **kwargs))
 
     def get(self, id: str) -> MemoryRecord:

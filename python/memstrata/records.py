@@ -45,15 +45,25 @@ class MemoryRecord:
     sources: tuple[str, ...]
     seen_count: int
     last_seen_at: datetime
+    #: How often a search returned it, and when last (``None``: never); the
+    #: access ranking signal. Counted in memory, written with the next write or on close.
+    access_count: int
+    last_accessed_at: datetime | None
 
 
 @dataclass(frozen=True)
 class SearchResult(MemoryRecord):
     """A :class:`MemoryRecord` (all its fields are attributes here too) plus how
-    it ranked. ``score`` is the fused score in [0, 1]; a signal that did not rank
-    the memory has score 0 and rank 0 (ranks are 1-based)."""
+    it ranked. ``score`` in [0, 1] is ``relevance`` (the fused vector + BM25
+    score) mixed with ``recency``, importance and ``access`` as
+    :class:`memstrata.Ranking` says; ``explanation`` spells that sum out. A
+    signal that did not rank the memory has score 0 and rank 0 (ranks are 1-based)."""
 
     score: float
+    relevance: float
+    recency: float
+    access: float
+    explanation: str
     vector_score: float
     text_score: float
     vector_rank: int
@@ -110,6 +120,8 @@ def _record_fields(rec: Any) -> dict[str, Any]:
         "sources": tuple(rec.sources),
         "seen_count": rec.seen_count,
         "last_seen_at": _time(rec.last_seen_at),
+        "access_count": rec.access_count,
+        "last_accessed_at": _time(rec.last_accessed_at) if rec.last_accessed_at else None,
     }
 
 
@@ -123,6 +135,10 @@ def result_from_core(res: Any) -> SearchResult:
     return SearchResult(
         **_record_fields(res.record),
         score=res.score,
+        relevance=res.relevance,
+        recency=res.recency,
+        access=res.access,
+        explanation=res.explanation,
         vector_score=res.vector_score,
         text_score=res.text_score,
         vector_rank=res.vector_rank,

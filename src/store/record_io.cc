@@ -32,6 +32,8 @@ int64_t ReadRecord(const Stmt& s, MemoryRecord* r) {
   r->sources = ParseSources(s.Text(18));
   r->seen_count = static_cast<int>(s.Int(19));
   r->last_seen_at = s.Int(20);
+  r->access_count = s.Int(21);
+  r->last_accessed_at = s.Int(22);
   return seq;
 }
 

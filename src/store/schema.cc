@@ -71,8 +71,11 @@ END;
 // (user_key, a generated column: 'u' || hex(user_id)), so a search matches
 // within its user only. Without it FTS5 scored every user's matching rows
 // before the scope filter ran: 111 ms p50 at 1M memories / 10k users.
+// Also: access_count / last_accessed_at, the access ranking signal.
 constexpr const char* kMigration2 = R"sql(
 ALTER TABLE memories ADD COLUMN user_key TEXT GENERATED ALWAYS AS ('u' || hex(user_id)) VIRTUAL;
+ALTER TABLE memories ADD COLUMN access_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE memories ADD COLUMN last_accessed_at INTEGER NOT NULL DEFAULT 0;
 DROP TRIGGER memories_ai;
 DROP TRIGGER memories_ad;
 DROP TRIGGER memories_au;

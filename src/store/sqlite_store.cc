@@ -38,7 +38,9 @@ Result<std::vector<std::string>> MemoryStore::SaveBatch(const std::vector<SaveRe
 SqliteStore::SqliteStore(const OpenOptions& options, std::unique_ptr<Embedder> embedder)
     : options_(options),
       env_(options.env ? options.env : Env::Default()),
-      embedder_(std::move(embedder)) {}
+      embedder_(std::move(embedder)),
+      query_cache_(options.cache_enabled ? options.cache_max_size : 0),
+      embed_cache_(options.cache_enabled ? options.cache_max_size : 0) {}
 
 SqliteStore::~SqliteStore() { Close(); }
 
@@ -124,6 +126,11 @@ Status SqliteStore::Close() {
   // The sidecar is derived: a failed save (read-only directory, full disk)
   // only costs a repair or rebuild on the next open, so it does not fail Close.
   (void)SaveAnnLocked();
+  // Access counts are a ranking hint: a failed write here loses only those.
+  if (!pending_access_.empty() && !options_.read_only) {
+    auto txn = Transaction::Begin(db_.get(), true);
+    if (txn.ok() && FlushAccessLocked().ok()) (void)(*txn)->Commit();
+  }
   db_.reset();  // sqlite3_close checkpoints the WAL when it is the last connection
   return Status::OK();
 }
@@ -133,11 +140,20 @@ int SqliteStore::dimension() const {
   return dim_;
 }
 
+Result<std::unique_ptr<Transaction>> SqliteStore::BeginWriteLocked() {
+  auto txn = Transaction::Begin(db_.get(), /*immediate=*/true);
+  if (!txn.ok()) return txn.status();
+  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  MEMSTRATA_RETURN_IF_ERROR(FlushAccessLocked());
+  return txn;
+}
+
 // Brings the cache up to date with commits made by other connections.
 Status SqliteStore::SyncCacheLocked() {
   auto version = db_->QueryInt("PRAGMA data_version");
   if (!version.ok()) return version.status();
   if (*version == data_version_) return Status::OK();
+  query_cache_.Clear();  // another connection wrote; which rows is not known
   if (cache_.dimension() != dim_) {
     if (dim_ == 0) {  // another process may have fixed the dimension
       auto stored = GetMeta(db_.get(), "dimension");
@@ -255,23 +271,27 @@ Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) 
 Status SqliteStore::Delete(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto txn = Transaction::Begin(db_.get(), true);
+  auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
   // Every version goes: a deleted memory leaves no history behind.
-  auto stmt = db_->Prepare("DELETE FROM memories WHERE id = ?1 RETURNING seq");
+  auto stmt = db_->Prepare("DELETE FROM memories WHERE id = ?1 RETURNING seq, scope, user_id, session_id, "
+                           "agent_id, turn_id");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, id);
   std::vector<int64_t> seqs;
+  std::vector<std::pair<Scope, ScopeContext>> rows;
   while (true) {
     auto row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
     seqs.push_back(stmt->Int(0));
+    rows.push_back({static_cast<Scope>(stmt->Int(1)),
+                    ScopeContext{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}});
   }
   if (seqs.empty()) return Status::NotFound("no memory with id '" + id + "'");
   MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
   for (int64_t seq : seqs) cache_.Remove(seq);
+  for (const auto& [scope, ctx] : rows) query_cache_.InvalidateVisible(scope, ctx);
   return Status::OK();
 }
 
@@ -291,21 +311,25 @@ Result<int64_t> SqliteStore::Clear(const ScopeContext& c) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto txn = Transaction::Begin(db_.get(), true);
+  auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
-  auto stmt = db_->Prepare("DELETE FROM memories WHERE " + where + " RETURNING seq");
+  auto stmt = db_->Prepare("DELETE FROM memories WHERE " + where +
+                           " RETURNING seq, scope, user_id, session_id, agent_id, turn_id");
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, c);
   std::vector<int64_t> seqs;
+  std::vector<std::pair<Scope, ScopeContext>> rows;
   while (true) {
     auto row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
     seqs.push_back(stmt->Int(0));
+    rows.push_back({static_cast<Scope>(stmt->Int(1)),
+                    ScopeContext{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}});
   }
   MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
   for (int64_t seq : seqs) cache_.Remove(seq);
+  for (const auto& [scope, ctx] : rows) query_cache_.InvalidateVisible(scope, ctx);
   return static_cast<int64_t>(seqs.size());
 }
 
@@ -339,6 +363,16 @@ Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
   s.ann_rows = cache_.ann() ? static_cast<int64_t>(cache_.ann()->size()) : 0;
   s.ann_source = ann_source_;
   s.ann_repaired_rows = ann_repaired_;
+  CacheCounters q = query_cache_.counters();
+  s.query_cache_hits = q.hits;
+  s.query_cache_misses = q.misses;
+  s.query_cache_entries = q.entries;
+  s.query_cache_invalidations = query_cache_.invalidations();
+  std::lock_guard<std::mutex> embed_lock(embed_cache_mu_);
+  CacheCounters e = embed_cache_.counters();
+  s.embed_cache_hits = e.hits;
+  s.embed_cache_misses = e.misses;
+  s.embed_cache_entries = e.entries;
   return s;
 }
 

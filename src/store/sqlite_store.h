@@ -8,9 +8,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "cache/lru_cache.h"
+#include "cache/query_cache.h"
 #include "memstrata/env.h"
 #include "memstrata/store.h"
 #include "search/fusion.h"
@@ -88,6 +91,18 @@ class SqliteStore final : public MemoryStore {
                                                       size_t depth);
   Result<std::unordered_set<int64_t>> FilteredSeqsLocked(const SearchRequest& request);
   Result<std::vector<MemoryRecord>> FetchBySeqLocked(const std::vector<int64_t>& seqs);
+  // The query's vector, from the embedding cache when it has it.
+  Result<std::vector<float>> EmbedQuery(const std::string& query);
+  // Search's last step (sqlite_store_rank.cc): records for the best fused
+  // candidates, ranking signals, MMR, explanations, access noted.
+  Result<std::vector<SearchResult>> RankLocked(const SearchRequest& request, const std::vector<FusedHit>& fused);
+  Result<std::vector<float>> VectorOfSeqLocked(int64_t seq);
+  void NoteAccessLocked(const std::vector<SearchResult>& results, int64_t now);
+  // Writes the pending access counts; called inside write transactions and on close.
+  Status FlushAccessLocked();
+  // Every write transaction starts here: BEGIN IMMEDIATE, catch up with other
+  // processes, write pending access counts.
+  Result<std::unique_ptr<Transaction>> BeginWriteLocked();
 
   OpenOptions options_;
   Env* env_;
@@ -99,6 +114,11 @@ class SqliteStore final : public MemoryStore {
   int64_t data_version_ = -1;
   std::string ann_source_;  // see StoreStats::ann_source
   int64_t ann_repaired_ = 0;
+  // Search hits not yet written to memories.access_count: id -> (count, last).
+  std::unordered_map<std::string, std::pair<int64_t, int64_t>> pending_access_;
+  QueryCache query_cache_;
+  std::mutex embed_cache_mu_;  // the embedding cache is used outside mu_
+  LruCache<std::vector<float>> embed_cache_;
 };
 
 }  // namespace memstrata

@@ -9,6 +9,7 @@
 #include "fts/fts_query.h"
 #include "search/fusion.h"
 #include "search/planner.h"
+#include "search/ranking.h"
 #include "search/visibility_sql.h"
 #include "store/record_io.h"
 #include "store/sqlite_store.h"
@@ -162,12 +163,41 @@ Result<std::vector<MemoryRecord>> SqliteStore::FetchBySeqLocked(const std::vecto
   return out;
 }
 
+Result<std::vector<float>> SqliteStore::EmbedQuery(const std::string& query) {
+  {
+    std::lock_guard<std::mutex> lock(embed_cache_mu_);
+    if (const std::vector<float>* v = embed_cache_.Find(query)) return *v;
+  }
+  std::vector<float> vec;
+  MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(query, &vec));
+  std::lock_guard<std::mutex> lock(embed_cache_mu_);
+  embed_cache_.Put(query, vec);
+  return vec;
+}
+
 Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   MEMSTRATA_RETURN_IF_ERROR(ValidateSearch(r));
+  MEMSTRATA_RETURN_IF_ERROR(ValidateRanking(r));
+  std::string cache_key = options_.cache_enabled ? QueryCache::Key(r) : std::string();
+  if (!cache_key.empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+    MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());  // another process's write empties the cache
+    std::vector<SearchResult> cached;
+    int64_t now = env_->NowMicros();
+    if (query_cache_.Get(cache_key, now, &cached)) {
+      NoteAccessLocked(cached, now);
+      return cached;
+    }
+  }
   bool use_vector = r.mode != SearchMode::kText;
   bool use_text = r.mode != SearchMode::kVector;
   std::vector<float> query_vec;
-  if (use_vector) MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(r.query, &query_vec));  // outside the lock
+  if (use_vector) {  // outside the lock
+    auto vec = EmbedQuery(r.query);
+    if (!vec.ok()) return vec.status();
+    query_vec = std::move(vec).value();
+  }
 
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
@@ -265,31 +295,12 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
       return cache_.Similarity(seq, query_vec.data(), cos);
     });
   }
-  std::vector<int64_t> seqs;
-  for (const auto& h : fused) {
-    if (seqs.size() >= static_cast<size_t>(r.top_k)) break;
-    if (h.score < r.min_score) break;  // sorted: the rest are lower
-    seqs.push_back(h.seq);
-  }
-  auto records = FetchBySeqLocked(seqs);
-  if (!records.ok()) return records.status();
-  std::vector<SearchResult> out;
-  out.reserve(seqs.size());
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    MemoryRecord& rec = (*records)[i];
-    // Defence in depth: the reference rule must agree with the filters above.
-    if (rec.id.empty() || !IsVisible(rec.scope, rec.context, r.context)) continue;
-    const FusedHit& h = fused[i];
-    SearchResult res;
-    res.record = std::move(rec);
-    res.score = h.score;
-    res.vector_score = h.vector_score;
-    res.text_score = h.text_score;
-    res.vector_rank = h.vector_rank;
-    res.text_rank = h.text_rank;
-    out.push_back(std::move(res));
-  }
-  return out;
+  auto results = RankLocked(r, fused);
+  if (!results.ok()) return results.status();
+  int64_t now = env_->NowMicros();
+  NoteAccessLocked(*results, now);
+  if (!cache_key.empty()) query_cache_.Put(cache_key, r.context, now, *results);
+  return results;
 }
 
 }  // namespace memstrata

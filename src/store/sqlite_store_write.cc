@@ -59,15 +59,16 @@ Status SqliteStore::InsertRowLocked(const MemoryRecord& rec, const std::vector<f
   auto insert = db_->Prepare(
       "INSERT INTO memories(id, version, content, scope, user_id, session_id, agent_id, turn_id, source_agent, "
       "importance, created_at, updated_at, content_hash, metadata, valid_from, valid_to, superseded_by, sources, "
-      "seen_count, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-      "?17, ?18, ?19, ?20)");
+      "seen_count, last_seen_at, access_count, last_accessed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+      "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, rec.id).Bind(2, rec.version).Bind(3, rec.content).Bind(4, static_cast<int>(rec.scope))
       .Bind(5, rec.context.user_id).Bind(6, rec.context.session_id).Bind(7, rec.context.agent_id)
       .Bind(8, rec.context.turn_id).Bind(9, rec.source_agent).Bind(10, rec.importance).Bind(11, rec.created_at)
       .Bind(12, rec.updated_at).Bind(13, Sha256Hex(NormalizeForHash(rec.content))).Bind(14, rec.metadata_json)
       .Bind(15, rec.valid_from).Bind(17, rec.superseded_by).Bind(18, SourcesJson(rec.sources))
-      .Bind(19, rec.seen_count).Bind(20, rec.last_seen_at);
+      .Bind(19, rec.seen_count).Bind(20, rec.last_seen_at).Bind(21, rec.access_count)
+      .Bind(22, rec.last_accessed_at);
   if (rec.valid_to != 0) insert->Bind(16, rec.valid_to); else insert->BindNull(16);
   MEMSTRATA_RETURN_IF_ERROR(insert->Run());
   *seq = sqlite3_last_insert_rowid(db_->raw());
@@ -152,9 +153,8 @@ Result<std::vector<SaveOutcome>> SqliteStore::InsertRows(std::vector<PendingRow>
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
   if (options_.read_only) return Status::IOError("the store was opened read-only");
-  auto txn = Transaction::Begin(db_.get(), /*immediate=*/true);
+  auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
   for (const auto& v : vectors) MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(v.size()));
   // Rows join the cache as they are inserted, so a batch dedups against
   // itself; on failure they are taken out again with the rollback.
@@ -173,6 +173,7 @@ Result<std::vector<SaveOutcome>> SqliteStore::InsertRows(std::vector<PendingRow>
       if (!dup->empty()) {
         Status st = MergeLocked(*dup, rec, now);
         if (!st.ok()) return fail(st);
+        query_cache_.InvalidateVisible(rec.scope, rec.context);  // same scope as the merged-into memory
         outcomes.push_back({*dup, true});
         continue;
       }
@@ -185,6 +186,7 @@ Result<std::vector<SaveOutcome>> SqliteStore::InsertRows(std::vector<PendingRow>
       cache_.Add(seq, cache_.KeysForRow(rec.scope, rec.context), vectors[i].data());
       added.push_back(seq);
     }
+    query_cache_.InvalidateVisible(rec.scope, rec.context);
     outcomes.push_back({rec.id, false});
   }
   // Acknowledge only after the commit (fsync'd under Durability::kFull).
@@ -316,9 +318,8 @@ Result<MemoryRecord> SqliteStore::ReplaceCurrent(const std::string& id, const st
                                                  const NextVersionFn& make_next) {
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto txn = Transaction::Begin(db_.get(), true);
+  auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
   MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(vec.size()));
   auto current = CurrentLocked(id);
   if (!current.ok()) return current.status();
@@ -335,6 +336,8 @@ Result<MemoryRecord> SqliteStore::ReplaceCurrent(const std::string& id, const st
   MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
   cache_.Remove(old_seq);
   cache_.Add(seq, cache_.KeysForRow(next.scope, next.context), vec.data());
+  query_cache_.InvalidateVisible(old.scope, old.context);
+  query_cache_.InvalidateVisible(next.scope, next.context);
   next.content_hash = Sha256Hex(NormalizeForHash(next.content));
   return next;
 }

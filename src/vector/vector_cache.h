@@ -55,6 +55,11 @@ class VectorCache {
     *out = Dot(query, &data_[static_cast<size_t>(it->second) * dim_], static_cast<size_t>(dim_));
     return true;
   }
+  // The cached vector of row `seq` (dimension() floats), or nullptr.
+  const float* Row(int64_t seq) const {
+    auto it = row_of_.find(seq);
+    return it == row_of_.end() ? nullptr : &data_[static_cast<size_t>(it->second) * dim_];
+  }
   // The rows of one user (an upper bound of what a viewer of that user sees).
   size_t UserRows(uint32_t user) const {
     auto it = by_user_.find(user);

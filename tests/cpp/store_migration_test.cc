@@ -11,12 +11,7 @@
 namespace memstrata {
 namespace {
 
-std::unique_ptr<Embedder> HashEmbedder() {
-  EmbedderOptions eo;
-  eo.backend = EmbedderBackend::kHash;
-  eo.dimension = 32;
-  return std::move(NewEmbedder(eo)).value();
-}
+std::unique_ptr<Embedder> HashEmbedder() { return test::HashEmbedder(32); }
 
 // Writes rows the way memstrata 1 did: straight into a schema-1 file.
 void WriteVersion1Store(const std::string& path, const std::vector<std::pair<std::string, std::string>>& rows) {

@@ -235,11 +235,11 @@ TEST_F(StoreTest, MetadataFiltersAndScopesNarrowBeforeRanking) {
   EXPECT_EQ((*res)[0].vector_rank, 1);
   EXPECT_EQ((*res)[0].text_rank, 1);
   // Score fusion: the best BM25 match contributes its full half.
-  EXPECT_NEAR((*res)[0].score, 0.5 * (*res)[0].vector_score + 0.5, 1e-9);
+  EXPECT_NEAR((*res)[0].relevance, 0.5 * (*res)[0].vector_score + 0.5, 1e-9);
   r.fusion = FusionMethod::kRrf;
   res = s->Search(r);
   ASSERT_EQ(res->size(), 1u);
-  EXPECT_DOUBLE_EQ((*res)[0].score, 1.0);  // RRF: first in both lists
+  EXPECT_DOUBLE_EQ((*res)[0].relevance, 1.0);  // RRF: first in both lists
   r.vector_weight = 0;
   r.text_weight = 0;
   EXPECT_EQ(s->Search(r).status().code(), Status::Code::kInvalidArgument);

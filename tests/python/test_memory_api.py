@@ -63,9 +63,10 @@ def test_top_k_and_min_score(mem: SyncMemory):
     assert len(mem.search("tomatoes", user_id="u", top_k=3)) == 3
     assert len(mem.search("tomatoes", user_id="u", top_k=50)) == 8
     all_hits = mem.search("tomatoes", user_id="u", top_k=50)
-    cut = all_hits[3].score
+    cut = all_hits[3].relevance  # min_score is a floor on relevance
     kept = mem.search("tomatoes", user_id="u", top_k=50, min_score=cut)
-    assert kept and all(h.score >= cut for h in kept)
+    assert kept and all(h.relevance >= cut for h in kept)
+    assert all(h.score <= h.relevance for h in all_hits)
     assert len(kept) < len(all_hits)
 
 

@@ -16,6 +16,8 @@ struct SearchArgs {
   std::string mode = "hybrid";
   std::vector<std::string> filters;
   std::vector<std::string> scopes;
+  double diversity = 0;
+  bool explain = false;
 };
 
 // key=value -> (key, JSON text). A value that is valid JSON (3, true, "x") is
@@ -41,6 +43,7 @@ int RunSearch(const SearchArgs& args, const CommonOptions& common) {
                  : args.mode == "text" ? SearchMode::kText
                                        : SearchMode::kHybrid;
   request.scopes = ToScopes(args.scopes);
+  request.diversity = args.diversity;
   for (const std::string& filter : args.filters) {
     std::pair<std::string, std::string> parsed;
     if (!ParseFilter(filter, &parsed)) {
@@ -72,6 +75,12 @@ int RunSearch(const SearchArgs& args, const CommonOptions& common) {
                     Excerpt(r.content, 80)});
   }
   PrintTable({"SCORE", "SCOPE", "AGENT", "ID", "CONTENT"}, rows);
+  if (args.explain) {
+    std::printf("\n");
+    for (const SearchResult& result : *results) {
+      std::printf("%s  %s\n", result.record.id.c_str(), result.explanation.c_str());
+    }
+  }
   return kExitOk;
 }
 
@@ -85,8 +94,16 @@ CommandFn RegisterSearch(CLI::App& app, CommonOptions& common) {
   sub->add_option("-k,--top-k", args->top_k, "Number of results")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
-  sub->add_option("--min-score", args->min_score, "Drop results whose fused score is lower")
+  sub->add_option("--min-score", args->min_score,
+                  "Drop results whose relevance (fused vector + BM25 score) is lower")
       ->capture_default_str();
+  sub->add_option("--diversity", args->diversity,
+                  "MMR diversity in [0, 1): 0 ranks by score alone; higher prefers results unlike "
+                  "those already listed")
+      ->capture_default_str();
+  sub->add_flag("--explain", args->explain,
+                "After the table, each result's score as the sum of its weighted signals "
+                "(relevance, recency, importance, access)");
   sub->add_option("--mode", args->mode, "hybrid (vector + BM25 fused), vector or text (BM25 only)")
       ->check(CLI::IsMember({"hybrid", "vector", "text"}))
       ->capture_default_str();
@@ -99,7 +116,8 @@ CommandFn RegisterSearch(CLI::App& app, CommonOptions& common) {
       "Examples:\n"
       "  memstrata search \"package manager\" --user team\n"
       "  memstrata search \"deadline\" --user bob --session afternoon-session --top-k 3 --json\n"
-      "  memstrata search \"trip\" --user conv-26 --filter speaker=Caroline");
+      "  memstrata search \"trip\" --user conv-26 --filter speaker=Caroline\n"
+      "  memstrata search \"trip\" --user conv-26 --diversity 0.3 --explain");
   return [args, &common] { return RunSearch(*args, common); };
 }
 

@@ -218,7 +218,10 @@ Json RecordToJson(const MemoryRecord& record) {
               {"superseded_by", IdOrNull(record.superseded_by)},
               {"sources", record.sources},
               {"seen_count", record.seen_count},
-              {"last_seen_at", record.last_seen_at == 0 ? Json(nullptr) : Json(FormatTime(record.last_seen_at))}};
+              {"last_seen_at", record.last_seen_at == 0 ? Json(nullptr) : Json(FormatTime(record.last_seen_at))},
+              {"access_count", record.access_count},
+              {"last_accessed_at",
+               record.last_accessed_at == 0 ? Json(nullptr) : Json(FormatTime(record.last_accessed_at))}};
 }
 
 Result<MemoryRecord> RecordFromJson(const Json& json) {
@@ -255,6 +258,13 @@ Result<MemoryRecord> RecordFromJson(const Json& json) {
   MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "superseded_by", &record.superseded_by));
   MEMSTRATA_RETURN_IF_ERROR(ReadInt(json, "seen_count", &record.seen_count));
   MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "last_seen_at", &record.last_seen_at));
+  if (auto it = json.find("access_count"); it != json.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+      return Status::InvalidArgument("field 'access_count' must be a non-negative integer");
+    }
+    record.access_count = it->get<int64_t>();
+  }
+  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "last_accessed_at", &record.last_accessed_at));
   if (auto it = json.find("sources"); it != json.end() && !it->is_null()) {
     if (!it->is_array()) return Status::InvalidArgument("field 'sources' must be a list of strings");
     for (const Json& source : *it) {
@@ -272,11 +282,24 @@ Result<MemoryRecord> RecordFromJson(const Json& json) {
 Json ResultToJson(const SearchResult& result) {
   Json json = RecordToJson(result.record);
   json["score"] = result.score;
+  json["relevance"] = result.relevance;
+  json["recency"] = result.recency;
+  json["access"] = result.access;
+  json["explanation"] = result.explanation;
   json["vector_score"] = result.vector_score;
   json["text_score"] = result.text_score;
   json["vector_rank"] = result.vector_rank;
   json["text_rank"] = result.text_rank;
   return json;
+}
+
+// hits / (hits + misses), null before the first lookup.
+Json CacheJson(int64_t hits, int64_t misses, int64_t entries) {
+  int64_t lookups = hits + misses;
+  return Json{{"hits", hits},
+              {"misses", misses},
+              {"entries", entries},
+              {"hit_rate", lookups ? Json(static_cast<double>(hits) / static_cast<double>(lookups)) : Json(nullptr)}};
 }
 
 Json StatsToJson(const StoreStats& stats) {
@@ -288,7 +311,14 @@ Json StatsToJson(const StoreStats& stats) {
               {"db_size_bytes", stats.db_size_bytes},
               {"dimension", stats.dimension},
               {"embedder_model", stats.embedder_model},
-              {"schema_version", stats.schema_version}};
+              {"schema_version", stats.schema_version},
+              {"ann", {{"rows", stats.ann_rows},
+                       {"source", stats.ann_source.empty() ? Json(nullptr) : Json(stats.ann_source)},
+                       {"repaired_rows", stats.ann_repaired_rows}}},
+              {"cache", {{"query", CacheJson(stats.query_cache_hits, stats.query_cache_misses,
+                                             stats.query_cache_entries)},
+                         {"embedding", CacheJson(stats.embed_cache_hits, stats.embed_cache_misses,
+                                                 stats.embed_cache_entries)}}}};
 }
 
 std::string Dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
