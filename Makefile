@@ -27,12 +27,15 @@ test-cpp: build
 test-python: install
 	$(PYTHON) -m pytest -q tests/python
 
-# The store's concurrency tests under ThreadSanitizer (engine only, no model).
+# The store's concurrency tests under ThreadSanitizer (engine only, no model),
+# with the caches and the background index build.
 test-tsan:
 	cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMSTRATA_SANITIZE=thread \
 	  -DMEMSTRATA_BUILD_TOOLS=OFF -DMEMSTRATA_BUILD_BENCH=OFF
-	cmake --build build/tsan -j $(JOBS) --target store_concurrency_test store_test store_versions_test
-	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -R '^(StoreConcurrencyTest|StoreTest|VersionsTest)\.'
+	cmake --build build/tsan -j $(JOBS) --target store_concurrency_test store_test store_versions_test \
+	  store_cache_test vector_index_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure \
+	  -R '^(StoreConcurrencyTest|StoreTest|VersionsTest|CacheTest)\.|^StoreHnswTest\.(AutoBuilds|ClosingDuring)'
 
 # Sets up, builds, and runs every test: ctest for C++, pytest for Python, and
 # the store's concurrency tests under ThreadSanitizer.

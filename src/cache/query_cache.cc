@@ -60,7 +60,10 @@ void QueryCache::Put(const std::string& key, const ScopeContext& viewer, int64_t
   if (evicted == key) return;  // capacity 0
   if (!evicted.empty()) {
     auto it = user_of_.find(evicted);
-    if (it != user_of_.end()) Unindex(evicted, it->second);
+    if (it != user_of_.end()) {
+      std::string user = it->second;  // Unindex erases the map entry `it` points to
+      Unindex(evicted, user);
+    }
   }
   by_user_[viewer.user_id].insert(key);
   user_of_[key] = viewer.user_id;

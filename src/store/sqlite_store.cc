@@ -121,6 +121,14 @@ Status SqliteStore::CheckOpenLocked() const {
 }
 
 Status SqliteStore::Close() {
+  // The index builder adopts its result under mu_: stop and join it first.
+  closing_ = true;
+  std::thread builder;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    builder = std::move(ann_builder_);
+  }
+  if (builder.joinable()) builder.join();
   std::lock_guard<std::mutex> lock(mu_);
   if (!db_) return Status::OK();
   // The sidecar is derived: a failed save (read-only directory, full disk)

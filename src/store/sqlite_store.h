@@ -4,10 +4,12 @@
 #ifndef MEMSTRATA_STORE_SQLITE_STORE_H_
 #define MEMSTRATA_STORE_SQLITE_STORE_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -65,6 +67,12 @@ class SqliteStore final : public MemoryStore {
   HnswParams AnnParamsLocked() const;
   Status OpenAnnLocked();
   Status BuildAnnLocked();
+  // kAuto's first query that wants the index: build it on a thread of its own
+  // from a separate read connection, queries meanwhile use the exact scan;
+  // then adopt it (bringing it in step with writes made during the build).
+  // A store without a file (":memory:") builds it here and now.
+  Status StartAnnBuildLocked();
+  void BuildAnnInBackground(HnswParams params);
   Status SaveAnnLocked();
   Status VerifyAnnLocked() const;
   Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
@@ -112,7 +120,10 @@ class SqliteStore final : public MemoryStore {
   VectorCache cache_;
   int dim_ = 0;             // 0 until known (an HTTP embedder learns it on first use)
   int64_t data_version_ = -1;
-  std::string ann_source_;  // see StoreStats::ann_source
+  std::string ann_source_;  // see StoreStats::ann_source ("building" while the thread runs)
+  std::thread ann_builder_;
+  bool ann_building_ = false;
+  std::atomic<bool> closing_{false};  // tells the builder to give up
   int64_t ann_repaired_ = 0;
   // Search hits not yet written to memories.access_count: id -> (count, last).
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> pending_access_;

@@ -5,6 +5,7 @@
 // the source of truth.
 #include <thread>
 
+#include "store/record_io.h"
 #include "store/sqlite_store.h"
 
 namespace memstrata {
@@ -55,6 +56,78 @@ Status SqliteStore::BuildAnnLocked() {
   // failed save (derived data) must not fail the search that asked for it.
   (void)SaveAnnLocked();
   return Status::OK();
+}
+
+Status SqliteStore::StartAnnBuildLocked() {
+  if (ann_building_ || dim_ == 0) return Status::OK();
+  if (AnnPathLocked().empty()) return BuildAnnLocked();  // no file a second connection could read
+  if (ann_builder_.joinable()) ann_builder_.join();  // a finished earlier attempt
+  ann_building_ = true;
+  ann_source_ = "building";
+  ann_builder_ = std::thread(&SqliteStore::BuildAnnInBackground, this, AnnParamsLocked());
+  return Status::OK();
+}
+
+void SqliteStore::BuildAnnInBackground(HnswParams params) {
+  // Reads the current rows through its own connection (WAL: a consistent
+  // snapshot, no lock held against writers) in chunks, so no second copy of
+  // every vector is made.
+  auto build = [&]() -> Result<std::unique_ptr<HnswIndex>> {
+    auto db = Db::Open(options_.db_path, /*read_only=*/true, /*create=*/false);
+    if (!db.ok()) return db.status();
+    MEMSTRATA_RETURN_IF_ERROR((*db)->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
+    auto index = HnswIndex::Create(params);
+    if (!index.ok()) return index.status();
+    auto txn = Transaction::Begin(db->get(), /*immediate=*/false);  // one snapshot for every chunk
+    if (!txn.ok()) return txn.status();
+    auto stmt = (*db)->Prepare(
+        "SELECT m.seq, v.data FROM memories m JOIN vectors v ON v.seq = m.seq WHERE m.valid_to IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    constexpr size_t kChunk = 16384;
+    std::vector<int64_t> seqs;
+    std::vector<float> vecs;
+    bool done = false;
+    while (!done) {
+      seqs.clear();
+      vecs.clear();
+      while (seqs.size() < kChunk) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) {
+          done = true;
+          break;
+        }
+        size_t at = vecs.size();
+        vecs.resize(at + static_cast<size_t>(params.dimension));
+        if (!DecodeVector(stmt->Blob(1), params.dimension, vecs.data() + at)) {
+          return Status::Corruption("stored vector has the wrong size");
+        }
+        seqs.push_back(stmt->Int(0));
+      }
+      if (closing_) return Status::IOError("the store is closing");
+      MEMSTRATA_RETURN_IF_ERROR((*index)->AddMany(seqs, vecs.data(), threads));
+    }
+    return index;
+  };
+  auto index = build();
+  std::lock_guard<std::mutex> lock(mu_);
+  ann_building_ = false;
+  if (!index.ok() || !db_ || closing_ || cache_.ann()) {
+    // A failed build leaves the exact scan in charge; the next query that
+    // needs the index tries again.
+    if (ann_source_ == "building") ann_source_.clear();
+    return;
+  }
+  auto changed = cache_.AdoptAnn(std::move(index).value());  // rows written meanwhile
+  if (!changed.ok()) {
+    ann_source_.clear();
+    return;
+  }
+  ann_source_ = "built";
+  ann_repaired_ = 0;
+  cache_.MarkAnnDirty();  // built here, not loaded: save it
+  (void)SaveAnnLocked();
 }
 
 Status SqliteStore::SaveAnnLocked() {

@@ -242,8 +242,9 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
     in.ef_search = options_.hnsw_ef_search;
     VectorPlan plan = PlanVectorSearch(in);
     if (plan.use_hnsw && !cache_.ann()) {
-      // First query that needs the index (kAuto): build it now, saved for next time.
-      MEMSTRATA_RETURN_IF_ERROR(BuildAnnLocked());
+      // First query that needs the index (kAuto): built in the background; this
+      // query (and those until it is ready) scans exactly.
+      MEMSTRATA_RETURN_IF_ERROR(StartAnnBuildLocked());
     }
     std::vector<VectorHit> hits = plan.use_hnsw && cache_.ann()
                                       ? cache_.SearchAnn(query_vec.data(), viewer, depth, plan.ef, accept)

@@ -80,6 +80,7 @@ class VectorCache {
   // True when rows changed since the index was last saved or loaded.
   bool ann_dirty() const { return ann_dirty_; }
   void MarkAnnSaved() { ann_dirty_ = false; }
+  void MarkAnnDirty() { ann_dirty_ = true; }
 
   // Interns the ids of a stored row.
   ScopeKeys KeysForRow(Scope scope, const ScopeContext& ctx);

@@ -4,11 +4,13 @@
 // damaged or stale sidecar (a crash between the SQLite commit and the save).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "memstrata/memstrata.h"
 #include "search/planner.h"
@@ -328,6 +330,58 @@ TEST_F(StoreHnswTest, AutoPlansExactForSmallUsersAndBuildsNoIndex) {
   EXPECT_EQ(Search(s.get(), "q", {"gus", "", "", ""}).size(), 10u);
   EXPECT_EQ(Stats(s.get()).ann_rows, 0);
   EXPECT_FALSE(std::filesystem::exists(path_ + ".hnsw"));
+}
+
+// Waits (up to a minute) for the background build to finish.
+std::string AwaitAnn(MemoryStore* s) {
+  for (int i = 0; i < 600; ++i) {
+    std::string source = std::move(s->Stats({})).value().ann_source;
+    if (source != "building") return source;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return "still building";
+}
+
+TEST_F(StoreHnswTest, AutoBuildsTheIndexInTheBackgroundAndAnswersExactlyMeanwhile) {
+  std::mt19937_64 rng(10);
+  size_t n = kExactMaxRows + 500;  // enough for the planner to want the index (share 1)
+  std::vector<std::string> ids;
+  {
+    auto s = Open(VectorBackend::kExact);
+    ids = Fill(s.get(), "hal", static_cast<int>(n), rng);
+  }
+  auto s = Open(VectorBackend::kAuto);
+  EXPECT_EQ(Stats(s.get()).ann_source, "");
+  auto first = Search(s.get(), "q", {"hal", "", "", ""}, 10);  // starts the build, scans exactly
+  EXPECT_EQ(first.size(), 10u);
+  EXPECT_EQ(Stats(s.get()).ann_source, "building");
+  EXPECT_EQ(Stats(s.get()).ann_rows, 0);
+  // Writes while it builds: the adopted index must hold them, and not the deleted one.
+  auto more = Fill(s.get(), "hal", 20, rng);
+  ASSERT_TRUE(s->Delete(ids[0]).ok());
+  EXPECT_EQ(AwaitAnn(s.get()), "built");
+  StoreStats st = Stats(s.get());
+  EXPECT_EQ(st.ann_rows, static_cast<int64_t>(n + 20 - 1));
+  EXPECT_TRUE(s->Verify().ok());  // index rows == cache rows == table rows
+  EXPECT_TRUE(std::filesystem::exists(path_ + ".hnsw"));
+  EXPECT_EQ(Search(s.get(), "q", {"hal", "", "", ""}, 10).size(), 10u);
+  s.reset();
+  auto again = Open(VectorBackend::kAuto);
+  EXPECT_EQ(Stats(again.get()).ann_source, "sidecar");
+}
+
+TEST_F(StoreHnswTest, ClosingDuringTheBuildStopsIt) {
+  std::mt19937_64 rng(11);
+  {
+    auto s = Open(VectorBackend::kExact);
+    Fill(s.get(), "ida", static_cast<int>(kExactMaxRows + 500), rng);
+  }
+  auto s = Open(VectorBackend::kAuto);
+  Search(s.get(), "q", {"ida", "", "", ""}, 10);
+  EXPECT_TRUE(s->Close().ok());  // joins the builder; no crash, no hang
+  auto again = Open(VectorBackend::kAuto);
+  EXPECT_TRUE(again->Verify().ok());
+  EXPECT_EQ(Search(again.get(), "q", {"ida", "", "", ""}, 10).size(), 10u);
 }
 
 }  // namespace
