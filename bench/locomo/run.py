@@ -16,15 +16,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from memstrata import SyncMemory
+from memstrata import Ranking, SyncMemory
 
 from . import data, harness
 
-MODES = ("hybrid", "text", "vector")
-# An experiment, not an engine feature: re-rank the engine's hybrid candidates
-# (top 3k) by 0.5 * cosine + 0.5 * text score / best text score, the linear fusion
-# headroom-ai's hybrid_search uses, to see what score fusion would give over RRF.
-LINEAR = "hybrid-linear"
+MODES = ("hybrid", "hybrid-relevance", "text", "vector")
+# Hybrid with the ranking signals (recency, importance, access) off: what the
+# signals change. On LoCoMo they carry no information (every turn is saved at
+# once with the same importance; access counts come from unrelated questions).
+RELEVANCE = "hybrid-relevance"
 RESULTS = data.REPO / "bench" / "results"
 
 
@@ -32,8 +32,11 @@ class MemstrataSystem:
     def __init__(self, *, dated: bool, embed_threads: int = 1):
         self._dir = tempfile.TemporaryDirectory(prefix="locomo-")
         self._dated = dated
+        # Caches off: each question is asked once per mode, and a cached query
+        # embedding would hide the embedding cost from the latency numbers.
         self._mem = SyncMemory(db_path=str(Path(self._dir.name) / "m.db"),
-                               durability="normal", embed_threads=embed_threads)
+                               durability="normal", embed_threads=embed_threads,
+                               cache_enabled=False)
 
     def add(self, conv: data.Conversation) -> None:
         self._mem.save_many([
@@ -43,11 +46,9 @@ class MemstrataSystem:
 
     def search(self, conv: data.Conversation, question: str, k: int,
                mode: str | None) -> list[str]:
-        if mode == LINEAR:
-            hits = self._mem.search(question, user_id=conv.sample_id, top_k=3 * k)
-            best = max((h.text_score for h in hits), default=0.0) or 1.0
-            hits = sorted(hits, key=lambda h: -(0.5 * h.vector_score
-                                                + 0.5 * h.text_score / best))[:k]
+        if mode == RELEVANCE:
+            hits = self._mem.search(question, user_id=conv.sample_id, top_k=k,
+                                    ranking=Ranking(recency=0, importance=0, access=0))
         else:
             hits = self._mem.search(question, user_id=conv.sample_id, top_k=k,
                                     mode=mode or "hybrid")
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(RESULTS / "locomo.json"))
     ap.add_argument("--questions-out", help="also write per-question metrics here")
     ap.add_argument("--modes", default=",".join(MODES),
-                    help=f"comma-separated, from {', '.join(MODES + (LINEAR,))}")
+                    help=f"comma-separated, from {', '.join(MODES)}")
     ap.add_argument("--variants", default="plain,dated")
     args = ap.parse_args(argv)
 
