@@ -35,6 +35,7 @@ def main() -> None:
     sizes = "10000" if args.quick else "10000,100000"
     run([str(ROOT / args.build / "bench" / "store_bench"), "--model-dir", model_dir, "--sizes", sizes,
          "--ops", "50" if args.quick else "200", "--out", "bench/results/store.json"])
+    run([py, "bench/ann_bench.py"] + (["--synthetic", "20000", "--skip-locomo"] if args.quick else []))
     for optional in ("bench/wrapper_bench.py", "bench/serve_bench.py"):
         if (ROOT / optional).exists():
             run([py, optional])

@@ -21,6 +21,11 @@ enum class VectorBackend : int {
   kHnsw = 2,   // always HNSW (built on open if missing); still filtered by scope during the walk
 };
 
+// How the HNSW index stores its copy of each vector. Hits are re-scored from
+// the float32 rows either way; compact kinds shrink the index (f16: half, i8:
+// a quarter of its vector bytes) at some recall cost (docs/benchmarks.md).
+enum class IndexScalar : int { kF32 = 0, kF16 = 1, kI8 = 2 };
+
 enum class Durability : int {
   kFull = 0,    // fsync on every commit: an acknowledged write survives power loss
   kNormal = 1,  // WAL without fsync per commit: survives a process crash, not power loss
@@ -45,6 +50,7 @@ struct OpenOptions {
   int hnsw_m = 16;
   int hnsw_ef_construction = 200;
   int hnsw_ef_search = 64;
+  IndexScalar hnsw_scalar = IndexScalar::kF32;  // a sidecar of another kind is rebuilt
   // Two LRU caches of cache_max_size entries each: search results (dropped
   // exactly by writes their viewer can see, and after 60 s) and query
   // embeddings. Hit rates are in Stats(). 0 or cache_enabled = false: off.

@@ -72,6 +72,10 @@ void BindValueTypes(nb::module_& m) {
       .value("AUTO", VectorBackend::kAuto)
       .value("EXACT", VectorBackend::kExact)
       .value("HNSW", VectorBackend::kHnsw);
+  nb::enum_<IndexScalar>(m, "IndexScalar")
+      .value("F32", IndexScalar::kF32)
+      .value("F16", IndexScalar::kF16)
+      .value("I8", IndexScalar::kI8);
   nb::enum_<Durability>(m, "Durability")
       .value("FULL", Durability::kFull)
       .value("NORMAL", Durability::kNormal);
@@ -171,7 +175,7 @@ void BindValueTypes(nb::module_& m) {
 std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& embedder,
                                   Durability durability, size_t max_content_bytes,
                                   VectorBackend vector_backend, int vector_dimension, int hnsw_m,
-                                  int hnsw_ef_construction, int hnsw_ef_search,
+                                  int hnsw_ef_construction, int hnsw_ef_search, IndexScalar hnsw_scalar,
                                   bool create_if_missing, bool read_only, int busy_timeout_ms,
                                   double dedup_threshold, bool cache_enabled, size_t cache_max_size) {
   if (!embedder.embedder) {
@@ -189,6 +193,7 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
   options.hnsw_m = hnsw_m;
   options.hnsw_ef_construction = hnsw_ef_construction;
   options.hnsw_ef_search = hnsw_ef_search;
+  options.hnsw_scalar = hnsw_scalar;
   options.dedup_threshold = dedup_threshold;
   options.cache_enabled = cache_enabled;
   options.cache_max_size = cache_max_size;
@@ -209,6 +214,7 @@ void BindStore(nb::module_& m) {
                   "durability"_a = Durability::kFull, "max_content_bytes"_a = 32 * 1024,
                   "vector_backend"_a = VectorBackend::kAuto, "vector_dimension"_a = 0,
                   "hnsw_m"_a = 16, "hnsw_ef_construction"_a = 200, "hnsw_ef_search"_a = 64,
+                  "hnsw_scalar"_a = IndexScalar::kF32,
                   "create_if_missing"_a = true, "read_only"_a = false,
                   "busy_timeout_ms"_a = 10000, "dedup_threshold"_a = 0.95, "cache_enabled"_a = true,
                   "cache_max_size"_a = 1000)

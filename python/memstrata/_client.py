@@ -322,6 +322,7 @@ def open_store(config: MemoryConfig) -> Any:
         hnsw_m=config.hnsw_m,
         hnsw_ef_construction=config.hnsw_ef_construction,
         hnsw_ef_search=config.hnsw_ef_search,
+        hnsw_scalar=getattr(_core.IndexScalar, config.hnsw_scalar.upper()),
         dedup_threshold=config.dedup_threshold,
         cache_enabled=config.cache_enabled,
         cache_max_size=config.cache_max_size,

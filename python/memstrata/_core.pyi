@@ -34,6 +34,11 @@ class VectorBackend(enum.Enum):
     EXACT = 1
     HNSW = 2
 
+class IndexScalar(enum.Enum):
+    F32 = 0
+    F16 = 1
+    I8 = 2
+
 class Durability(enum.Enum):
     FULL = 0
     NORMAL = 1
@@ -189,7 +194,8 @@ class Store:
     def open(db_path: str, embedder: Embedder, *, durability: Durability = Durability.FULL,
              max_content_bytes: int = 32768, vector_backend: VectorBackend = VectorBackend.AUTO,
              vector_dimension: int = 0, hnsw_m: int = 16, hnsw_ef_construction: int = 200,
-             hnsw_ef_search: int = 64, create_if_missing: bool = True, read_only: bool = False,
+             hnsw_ef_search: int = 64, hnsw_scalar: IndexScalar = IndexScalar.F32,
+             create_if_missing: bool = True, read_only: bool = False,
              busy_timeout_ms: int = 10000, dedup_threshold: float = 0.95,
              cache_enabled: bool = True, cache_max_size: int = 1000) -> Store: ...
     def save(self, request: SaveRequest) -> str: ...

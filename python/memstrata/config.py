@@ -108,6 +108,9 @@ class MemoryConfig:
     hnsw_m: int = 16
     #: HNSW search breadth (raised to the candidate depth a query needs).
     hnsw_ef_search: int = 64
+    #: How the HNSW index stores vectors: ``"f32"``, or compact ``"f16"`` / ``"i8"``
+    #: (smaller index, some recall cost; hits are re-scored in float32 either way).
+    hnsw_scalar: str = "f32"
     #: The search-result cache (dropped exactly by writes the search could see, and
     #: after 60 s) and the query-embedding cache; hit rates in ``stats()["cache"]``.
     cache_enabled: bool = True
@@ -217,6 +220,15 @@ def _float(low: float, high: float):
     return check
 
 
+def _one_of(*choices: str):
+    def check(name: str, value: Any):
+        if not isinstance(value, str) or value.strip().lower() not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
+        return value.strip().lower()
+
+    return check
+
+
 def _instance(cls: type):
     def check(name: str, value: Any):
         if not isinstance(value, cls):
@@ -261,6 +273,7 @@ _CHECKS = {
     "hnsw_ef_construction": _int(1, 100_000),
     "hnsw_m": _int(2, 1024),
     "hnsw_ef_search": _int(1, 100_000),
+    "hnsw_scalar": _one_of("f32", "f16", "i8"),
     "cache_enabled": _bool,
     "cache_max_size": _int(0),
     "embedder_backend": _enum(EmbedderBackend),

@@ -10,6 +10,9 @@
 
 namespace memstrata {
 
+static_assert(static_cast<int>(HnswScalar::kF16) == static_cast<int>(IndexScalar::kF16) &&
+              static_cast<int>(HnswScalar::kI8) == static_cast<int>(IndexScalar::kI8));
+
 std::string SqliteStore::AnnPathLocked() const {
   if (options_.db_path.empty() || options_.db_path == ":memory:" || options_.db_path.rfind("file:", 0) == 0) {
     return "";
@@ -22,6 +25,7 @@ HnswParams SqliteStore::AnnParamsLocked() const {
   p.dimension = dim_;
   p.m = options_.hnsw_m;
   p.ef_construction = options_.hnsw_ef_construction;
+  p.scalar = static_cast<HnswScalar>(options_.hnsw_scalar);  // same numbering (static_asserts below)
   return p;
 }
 
