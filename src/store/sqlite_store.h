@@ -98,6 +98,10 @@ class SqliteStore final : public MemoryStore {
   Result<std::vector<RankedHit>> VectorHitsAsOfLocked(const SearchRequest& request, const std::vector<float>& query,
                                                       size_t depth);
   Result<std::unordered_set<int64_t>> FilteredSeqsLocked(const SearchRequest& request);
+  // The two signals of a search (current versions; as_of uses VectorHitsAsOfLocked).
+  Result<std::vector<RankedHit>> VectorHitsLocked(const SearchRequest& request, const std::vector<float>& query,
+                                                  size_t depth, const std::unordered_set<int64_t>* allowed);
+  Result<std::vector<RankedHit>> TextHitsLocked(const SearchRequest& request, size_t depth);
   Result<std::vector<MemoryRecord>> FetchBySeqLocked(const std::vector<int64_t>& seqs);
   // The query's vector, from the embedding cache when it has it.
   Result<std::vector<float>> EmbedQuery(const std::string& query);

@@ -163,6 +163,71 @@ Result<std::vector<MemoryRecord>> SqliteStore::FetchBySeqLocked(const std::vecto
   return out;
 }
 
+// The current versions' vector signal: the exact scan of the viewer's rows or
+// the HNSW walk, as the planner decides; `allowed` (metadata filters) and the
+// request's scope levels narrow both inside the scan or walk.
+Result<std::vector<RankedHit>> SqliteStore::VectorHitsLocked(const SearchRequest& r, const std::vector<float>& query,
+                                                             size_t depth, const std::unordered_set<int64_t>* allowed) {
+  if (query.size() != static_cast<size_t>(dim_)) {
+    return Status::DimensionMismatch("query vector has " + std::to_string(query.size()) +
+                                     " dimensions; the store's is " + std::to_string(dim_));
+  }
+  unsigned scope_mask = 0;
+  for (Scope s : r.scopes) scope_mask |= 1u << static_cast<int>(s);
+  ScopeKeys viewer = cache_.KeysForViewer(r.context);
+  auto accept = [&](int64_t seq, const ScopeKeys& keys) {
+    if (scope_mask && !(scope_mask & (1u << keys.scope))) return false;
+    return allowed == nullptr || allowed->count(seq) > 0;
+  };
+  PlanInput in;
+  in.backend = options_.vector_backend;
+  in.candidate_rows = cache_.UserRows(viewer.user);
+  if (allowed) in.candidate_rows = std::min(in.candidate_rows, allowed->size());
+  in.index_rows = cache_.size();
+  in.depth = depth;
+  in.ef_search = options_.hnsw_ef_search;
+  VectorPlan plan = PlanVectorSearch(in);
+  if (plan.use_hnsw && !cache_.ann()) {
+    // First query that needs the index (kAuto): built in the background; this
+    // query (and those until it is ready) scans exactly.
+    MEMSTRATA_RETURN_IF_ERROR(StartAnnBuildLocked());
+  }
+  std::vector<VectorHit> hits = plan.use_hnsw && cache_.ann()
+                                    ? cache_.SearchAnn(query.data(), viewer, depth, plan.ef, accept)
+                                    : cache_.Search(query.data(), viewer, depth, accept);
+  std::vector<RankedHit> out;
+  out.reserve(hits.size());
+  for (const auto& h : hits) out.push_back({h.seq, h.score});
+  return out;
+}
+
+// The BM25 signal: FTS5 matched within the viewer's user (user_key), then the
+// visibility rule, time, metadata and scope filters in SQL.
+Result<std::vector<RankedHit>> SqliteStore::TextHitsLocked(const SearchRequest& r, size_t depth) {
+  std::vector<RankedHit> hits;
+  std::string fts = BuildFtsQuery(r.query);
+  if (fts.empty()) return hits;
+  // bm25 weights: content 1, user_key 0 (that column only narrows the match).
+  auto stmt = db_->Prepare(std::string("SELECT m.seq, -bm25(memories_fts, 1.0, 0.0) AS relevance FROM memories_fts "
+                                       "JOIN memories m ON m.seq = memories_fts.rowid "
+                                       "WHERE memories_fts MATCH :q AND ") +
+                           kVisibleSql + TimeSql(r) + MetadataSql(r) + ScopeSql(r) +
+                           " ORDER BY relevance DESC LIMIT :n");
+  if (!stmt.ok()) return stmt.status();
+  BindViewer(&*stmt, r.context);
+  BindTime(&*stmt, r);
+  MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
+  stmt->BindNamed(":q", UserFtsQuery(r.context.user_id, fts));
+  stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(depth));
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    hits.push_back({stmt->Int(0), stmt->Double(1)});
+  }
+  return hits;
+}
+
 Result<std::vector<float>> SqliteStore::EmbedQuery(const std::string& query) {
   {
     std::lock_guard<std::mutex> lock(embed_cache_mu_);
@@ -212,9 +277,6 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
     if (!seqs.ok()) return seqs.status();
     allowed = std::move(seqs).value();
   }
-  unsigned scope_mask = 0;
-  for (Scope s : r.scopes) scope_mask |= 1u << static_cast<int>(s);
-
   std::vector<RankedHit> vector_hits;
   std::unordered_map<int64_t, float> past_cosines;  // as_of: every visible version's cosine
   if (use_vector && dim_ > 0 && r.as_of != 0) {
@@ -224,55 +286,16 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
     vector_hits = std::move(hits).value();
     if (vector_hits.size() > depth) vector_hits.resize(depth);
   } else if (use_vector && dim_ > 0) {
-    if (query_vec.size() != static_cast<size_t>(dim_)) {
-      return Status::DimensionMismatch("query vector has " + std::to_string(query_vec.size()) +
-                                       " dimensions; the store's is " + std::to_string(dim_));
-    }
-    ScopeKeys viewer = cache_.KeysForViewer(r.context);
-    auto accept = [&](int64_t seq, const ScopeKeys& keys) {
-      if (scope_mask && !(scope_mask & (1u << keys.scope))) return false;
-      return !filtered || allowed.count(seq) > 0;
-    };
-    PlanInput in;
-    in.backend = options_.vector_backend;
-    in.candidate_rows = cache_.UserRows(viewer.user);
-    if (filtered) in.candidate_rows = std::min(in.candidate_rows, allowed.size());
-    in.index_rows = cache_.size();
-    in.depth = depth;
-    in.ef_search = options_.hnsw_ef_search;
-    VectorPlan plan = PlanVectorSearch(in);
-    if (plan.use_hnsw && !cache_.ann()) {
-      // First query that needs the index (kAuto): built in the background; this
-      // query (and those until it is ready) scans exactly.
-      MEMSTRATA_RETURN_IF_ERROR(StartAnnBuildLocked());
-    }
-    std::vector<VectorHit> hits = plan.use_hnsw && cache_.ann()
-                                      ? cache_.SearchAnn(query_vec.data(), viewer, depth, plan.ef, accept)
-                                      : cache_.Search(query_vec.data(), viewer, depth, accept);
-    for (const auto& h : hits) vector_hits.push_back({h.seq, h.score});
+    auto hits = VectorHitsLocked(r, query_vec, depth, filtered ? &allowed : nullptr);
+    if (!hits.ok()) return hits.status();
+    vector_hits = std::move(hits).value();
   }
 
   std::vector<RankedHit> text_hits;
-  std::string fts = use_text ? BuildFtsQuery(r.query) : "";
-  if (!fts.empty()) {
-    // bm25 weights: content 1, user_key 0 (that column only narrows the match).
-    auto stmt = db_->Prepare(std::string("SELECT m.seq, -bm25(memories_fts, 1.0, 0.0) AS relevance FROM memories_fts "
-                                         "JOIN memories m ON m.seq = memories_fts.rowid "
-                                         "WHERE memories_fts MATCH :q AND ") +
-                             kVisibleSql + TimeSql(r) + MetadataSql(r) + ScopeSql(r) +
-                             " ORDER BY relevance DESC LIMIT :n");
-    if (!stmt.ok()) return stmt.status();
-    BindViewer(&*stmt, r.context);
-    BindTime(&*stmt, r);
-    MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
-    stmt->BindNamed(":q", UserFtsQuery(r.context.user_id, fts));
-    stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(depth));
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      text_hits.push_back({stmt->Int(0), stmt->Double(1)});
-    }
+  if (use_text) {
+    auto hits = TextHitsLocked(r, depth);
+    if (!hits.ok()) return hits.status();
+    text_hits = std::move(hits).value();
   }
 
   FusionOptions fusion;
