@@ -21,6 +21,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -95,6 +96,9 @@ nlohmann::json RunOne(const std::string& model_dir, const std::string& dir, int 
   std::filesystem::remove(path + ".hnsw");  // a stale index sidecar would skip the build we measure
   OpenOptions o;
   o.db_path = path;
+  // The timed searches cycle through a few queries: with the caches on they
+  // would be answered from them. The cached path is timed by scale_bench.py.
+  o.cache_enabled = false;
   int users = one_user ? 1 : std::max(1, n / 100);
   std::mt19937_64 rng(42);
   double fill_ms = 0;
@@ -133,6 +137,15 @@ nlohmann::json RunOne(const std::string& model_dir, const std::string& dir, int 
   first.context.user_id = "user0";
   if (!store->Search(first).ok()) std::exit(1);
   double open_first_ms = Ms(t_open, Clock::now());
+  // A large user's first query starts the HNSW build in the background; time
+  // it, and time the operations below only once it is done.
+  double index_build_ms = 0;
+  if (std::move(store->Stats({})).value().ann_source == "building") {
+    while (std::move(store->Stats({})).value().ann_source == "building") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    index_build_ms = Ms(t_open, Clock::now());
+  }
 
   std::vector<double> save_ms, search_ms;
   for (int i = 0; i < ops; ++i) {
@@ -167,6 +180,7 @@ nlohmann::json RunOne(const std::string& model_dir, const std::string& dir, int 
   j["search_p50_ms"] = Pct(search_ms, 0.5);
   j["search_p99_ms"] = Pct(search_ms, 0.99);
   j["open_and_first_query_ms"] = open_first_ms;
+  j["index_build_ms"] = index_build_ms;
   j["file_mib"] = std::filesystem::file_size(path) / (1024.0 * 1024.0);
   j["rss_mib"] = RssMiB();
   store->Close();
