@@ -106,6 +106,11 @@ def test_every_rest_route(server: ServeProcess) -> None:
         hits = c.post("/v1/memories/search", json={"query": "which language for the backend?",
                                                    "top_k": 1}).json()["results"]
         assert hits[0]["id"] == mid and hits[0]["score"] > 0
+        assert hits[0]["explanation"].startswith(f"{hits[0]['score']:.4f} = relevance ")
+        diverse = c.post("/v1/memories/search", json={"query": "language", "diversity": 0.5})
+        assert diverse.status_code == 200 and diverse.json()["results"]
+        bad = c.post("/v1/memories/search", json={"query": "language", "diversity": 1})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "InvalidArgument"
         filtered = c.post("/v1/memories/search", json={"query": "language",
                                                        "filters": {"topic": "other"}})
         assert filtered.json()["results"] == []

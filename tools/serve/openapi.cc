@@ -126,6 +126,7 @@ constexpr std::string_view kDocument = R"JSON({
         "query": {"type": "string"}, "user_id": {"type": "string"}, "session_id": {"type": "string"},
         "agent_id": {"type": "string"}, "turn_id": {"type": "string"}, "top_k": {"type": "integer", "minimum": 1, "maximum": 1000},
         "min_score": {"type": "number"}, "mode": {"type": "string", "enum": ["hybrid", "vector", "text"]},
+        "diversity": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
         "scopes": {"type": "array", "items": {"$ref": "#/components/schemas/Scope"}}, "filters": {"type": "object"}}},
       "Saved": {"type": "object", "properties": {"id": {"type": "string"}, "merged": {"type": "boolean"}, "memory": {"$ref": "#/components/schemas/Memory"}}},
       "Memory": {"type": "object", "properties": {
@@ -136,9 +137,12 @@ constexpr std::string_view kDocument = R"JSON({
         "metadata": {"type": "object"}, "version": {"type": "integer"}, "valid_from": {"type": ["string", "null"]},
         "valid_to": {"type": ["string", "null"]}, "superseded_by": {"type": ["string", "null"]},
         "sources": {"type": "array", "items": {"type": "string"}}, "seen_count": {"type": "integer"},
-        "last_seen_at": {"type": ["string", "null"]}}},
+        "last_seen_at": {"type": ["string", "null"]}, "access_count": {"type": "integer"},
+        "last_accessed_at": {"type": ["string", "null"]}}},
       "SearchResult": {"allOf": [{"$ref": "#/components/schemas/Memory"}, {"type": "object", "properties": {
-        "score": {"type": "number"}, "vector_score": {"type": "number"}, "text_score": {"type": "number"},
+        "score": {"type": "number"}, "relevance": {"type": "number"}, "recency": {"type": "number"},
+        "access": {"type": "number"}, "explanation": {"type": "string"},
+        "vector_score": {"type": "number"}, "text_score": {"type": "number"},
         "vector_rank": {"type": "integer"}, "text_rank": {"type": "integer"}}}]}
     }
   }

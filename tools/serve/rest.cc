@@ -218,7 +218,8 @@ void Search(const ServeContext& ctx, const httplib::Request& req, httplib::Respo
   std::string mode = "hybrid";
   double top_k = request.top_k;
   if (!ReadStringField(body, "query", &request.query, res) || !ReadStringField(body, "mode", &mode, res) ||
-      !ReadNumber(body, "top_k", &top_k, res) || !ReadNumber(body, "min_score", &request.min_score, res)) {
+      !ReadNumber(body, "top_k", &top_k, res) || !ReadNumber(body, "min_score", &request.min_score, res) ||
+      !ReadNumber(body, "diversity", &request.diversity, res)) {
     return;
   }
   if (top_k < 1 || top_k > 1000) return SendError(res, 400, "InvalidArgument", "'top_k' must be in 1..1000");
