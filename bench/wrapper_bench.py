@@ -107,12 +107,30 @@ def main() -> None:
     messages = [{"role": "system", "content": "You are helpful."},
                 {"role": "user", "content": question}]
 
+    # Every call asks something new, as a conversation does: a repeated question
+    # would be answered by the query and embedding caches (0.1 ms), which says
+    # nothing about the first time a question is asked.
+    # Questions of the same shape and length as `question`, none asked twice
+    # (each row of the table takes its own slice).
+    things = ["programming language", "database", "editor", "web framework", "test runner",
+              "package manager", "cloud provider", "linter"]
+    areas = ["backend", "frontend", "CLI", "data pipeline", "mobile app", "scripts", "API", "tests",
+             "prototype", "service"]
+    variants = [f"Which {t} should I use for my {a}{w}?" for w in ("", " now", " today", " next",
+                                                                   " here", " again", " first", " later")
+                for t in things for a in areas]
+    slices = {"call True": 0, "call False": 1, "inject": 2}
+
+    def asked(i: int, row: str) -> list[dict]:
+        q = variants[(slices[row] * args.repeat + i) % len(variants)]
+        return [messages[0], {"role": "user", "content": q}]
+
     def full_call(i: int, with_fact: bool) -> None:
         block = ('\n\n<memory>{"memories": [{"content": "Bench fact number %d about %s", '
                  '"scope": "user", "importance": 0.6}]}</memory>' % (i + 10**6 * with_fact,
                                                                       TOPICS[i % len(TOPICS)]))
         model.replies.append("Use Python." + (block if with_fact else '\n\n<memory>{"memories": []}</memory>'))
-        client.chat.completions.create(model="gpt-4o", messages=messages)
+        client.chat.completions.create(model="gpt-4o", messages=asked(i, f"call {with_fact}"))
 
     binding = client._binding
     plan = _messages.plan_call({"messages": messages, "model": "gpt-4o"})
@@ -122,7 +140,9 @@ def main() -> None:
     rows = {
         "call, reply stores 1 new fact (total)": timed(lambda i: full_call(i, True), args.repeat),
         "call, reply with empty block (total)": timed(lambda i: full_call(i, False), args.repeat),
-        "inject: search + format": timed(lambda i: binding.recall(question), args.repeat),
+        "inject: search + format": timed(lambda i: binding.recall(asked(i, "inject")[1]["content"]),
+                                        args.repeat),
+        "inject, question asked before (cache hit)": timed(lambda i: binding.recall(question), args.repeat),
         "instruct + inject: build messages": timed(
             lambda i: _messages.build_messages(plan, recall.block), args.repeat),
         "parse: strip response": timed(lambda i: _reply.strip_response(completion(reply)),
