@@ -92,7 +92,7 @@ def throughput(proxy: ServeProcess, clients: int, count: int, op: str) -> dict:
                     r = c.post("/v1/memories", json={"content": f"note {i}: likes {TOPICS[i % 18]} on day {i}"})
                     assert r.status_code == 201, r.text
                 else:
-                    r = c.post("/v1/memories/search", json={"query": f"what about {TOPICS[i % 18]}?",
+                    r = c.post("/v1/memories/search", json={"query": f"what about {TOPICS[i % 18]} on day {i}?",
                                                             "top_k": 5})
                     assert r.status_code == 200, r.text
                 done += 1
