@@ -277,15 +277,24 @@ Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) 
 }
 
 Status SqliteStore::Delete(const std::string& id) {
+  // Every version goes: a deleted memory leaves no history behind.
+  auto deleted = DeleteWhere("id = :id", [&](Stmt* stmt) { stmt->BindNamed(":id", id); });
+  if (!deleted.ok()) return deleted.status();
+  if (*deleted == 0) return Status::NotFound("no memory with id '" + id + "'");
+  return Status::OK();
+}
+
+// One write transaction deleting the rows `where` selects; after the commit
+// their vectors leave the cache and the query-cache entries that saw them go.
+Result<int64_t> SqliteStore::DeleteWhere(const std::string& where, const std::function<void(Stmt*)>& bind) {
   std::lock_guard<std::mutex> lock(mu_);
   MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
   auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
-  // Every version goes: a deleted memory leaves no history behind.
-  auto stmt = db_->Prepare("DELETE FROM memories WHERE id = ?1 RETURNING seq, scope, user_id, session_id, "
-                           "agent_id, turn_id");
+  auto stmt = db_->Prepare("DELETE FROM memories WHERE " + where +
+                           " RETURNING seq, scope, user_id, session_id, agent_id, turn_id");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, id);
+  bind(&*stmt);
   std::vector<int64_t> seqs;
   std::vector<std::pair<Scope, ScopeContext>> rows;
   while (true) {
@@ -296,11 +305,10 @@ Status SqliteStore::Delete(const std::string& id) {
     rows.push_back({static_cast<Scope>(stmt->Int(1)),
                     ScopeContext{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}});
   }
-  if (seqs.empty()) return Status::NotFound("no memory with id '" + id + "'");
   MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
   for (int64_t seq : seqs) cache_.Remove(seq);
   for (const auto& [scope, ctx] : rows) query_cache_.InvalidateVisible(scope, ctx);
-  return Status::OK();
+  return static_cast<int64_t>(seqs.size());
 }
 
 Result<int64_t> SqliteStore::Clear(const ScopeContext& c) {
@@ -317,28 +325,7 @@ Result<int64_t> SqliteStore::Clear(const ScopeContext& c) {
                "(:vt <> '' AND scope = 3 AND turn_id = :vt))";
     }
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  auto txn = BeginWriteLocked();
-  if (!txn.ok()) return txn.status();
-  auto stmt = db_->Prepare("DELETE FROM memories WHERE " + where +
-                           " RETURNING seq, scope, user_id, session_id, agent_id, turn_id");
-  if (!stmt.ok()) return stmt.status();
-  BindViewer(&*stmt, c);
-  std::vector<int64_t> seqs;
-  std::vector<std::pair<Scope, ScopeContext>> rows;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    seqs.push_back(stmt->Int(0));
-    rows.push_back({static_cast<Scope>(stmt->Int(1)),
-                    ScopeContext{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}});
-  }
-  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
-  for (int64_t seq : seqs) cache_.Remove(seq);
-  for (const auto& [scope, ctx] : rows) query_cache_.InvalidateVisible(scope, ctx);
-  return static_cast<int64_t>(seqs.size());
+  return DeleteWhere(where, [&](Stmt* stmt) { BindViewer(stmt, c); });
 }
 
 Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {

@@ -115,6 +115,9 @@ class SqliteStore final : public MemoryStore {
   // Every write transaction starts here: BEGIN IMMEDIATE, catch up with other
   // processes, write pending access counts.
   Result<std::unique_ptr<Transaction>> BeginWriteLocked();
+  // Delete and Clear: deletes the rows `where` selects (`bind` fills its
+  // parameters) and forgets them; returns how many.
+  Result<int64_t> DeleteWhere(const std::string& where, const std::function<void(Stmt*)>& bind);
 
   OpenOptions options_;
   Env* env_;

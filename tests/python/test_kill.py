@@ -27,26 +27,34 @@ CHILD = textwrap.dedent("""
 """)
 
 
+def run_until_killed(code: str, argv: list[str], count: int) -> list[str]:
+    """Runs `code` in a child that prints one id per acknowledged save, SIGKILLs
+    it after `count` ids, and returns them."""
+    child = subprocess.Popen([sys.executable, "-c", code, *argv],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reported: list[str] = []
+    try:
+        while len(reported) < count:
+            line = child.stdout.readline()
+            assert line, f"child exited early: {child.stderr.read()}"
+            reported.append(line.strip())
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    return reported
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("round_, kill_after", [(0, 5), (1, 23), (2, 57)])
 def test_reported_saves_survive_sigkill(tmp_path, model_dir, round_, kill_after):
     db = str(tmp_path / "kill.db")
     reported: list[str] = []
     # Each round kills a child that appends to the same file as the ones before.
-    for attempt in range(2):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, db, model_dir],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            while len(reported) < kill_after * (attempt + 1):
-                line = child.stdout.readline()
-                assert line, f"child exited early: {child.stderr.read()}"
-                reported.append(line.strip())
-        finally:
-            os.kill(child.pid, signal.SIGKILL)
-            child.wait(timeout=30)
-            child.stdout.close()
-            child.stderr.close()
-        assert child.returncode == -signal.SIGKILL
+    for _ in range(2):
+        reported += run_until_killed(CHILD, [db, model_dir], kill_after)
 
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -84,19 +92,7 @@ def test_index_recovers_from_sqlite_after_a_crash_between_commit_and_index_save(
         first = m.save_many([{"content": f"seed memory {i}", "user_id": "k", "dedup": False}
                              for i in range(200)])
     assert os.path.exists(db + ".hnsw")
-    child = subprocess.Popen([sys.executable, "-c", INDEX_CHILD, db],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    reported: list[str] = []
-    try:
-        while len(reported) < 40:
-            line = child.stdout.readline()
-            assert line, f"child exited early: {child.stderr.read()}"
-            reported.append(line.strip())
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        child.stdout.close()
-        child.stderr.close()
+    reported = run_until_killed(INDEX_CHILD, [db], 40)
     with SyncMemory(db_path=db, **hash_cfg) as m:
         ann = m.stats()["ann"]
         stored = {r.id for r in m.get_all(user_id="k")}
