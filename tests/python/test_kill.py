@@ -101,8 +101,8 @@ def test_index_recovers_from_sqlite_after_a_crash_between_commit_and_index_save(
         assert ann["source"] == "repaired"
         assert ann["repaired_rows"] == len(stored) - len(first) >= len(reported)
         assert ann["rows"] == len(stored)
-        # And they are searchable through it (an approximate walk over
-        # near-identical hash vectors: nearly all, not necessarily every one).
-        found = {h.id for h in m.search("crash note about index recovery", user_id="k",
-                                        top_k=1000, mode="vector")}
-        assert len(found & set(reported)) >= 0.9 * len(reported)
+        # Every acknowledged save is found by a search after the crash (hybrid:
+        # the BM25 side matches each of them; the walk alone is approximate over
+        # these near-identical hash vectors).
+        found = {h.id for h in m.search("crash note about index recovery", user_id="k", top_k=1000)}
+        assert set(reported) <= found
