@@ -12,12 +12,7 @@
 namespace memstrata {
 namespace {
 
-std::unique_ptr<Embedder> HashEmbedder(int dim = 64) {
-  EmbedderOptions eo;
-  eo.backend = EmbedderBackend::kHash;
-  eo.dimension = dim;
-  return std::move(NewEmbedder(eo)).value();
-}
+using test::HashEmbedder;
 
 class StoreTest : public ::testing::Test {
  protected:

@@ -152,12 +152,7 @@ TEST(PlannerTest, ExactForSmallOrNarrowSetsHnswForLargeShares) {
 
 // ---- the store with the index ----
 
-std::unique_ptr<Embedder> HashEmbedder() {
-  EmbedderOptions eo;
-  eo.backend = EmbedderBackend::kHash;
-  eo.dimension = kDim;
-  return std::move(NewEmbedder(eo)).value();
-}
+std::unique_ptr<Embedder> HashEmbedder() { return test::HashEmbedder(kDim); }
 
 class StoreHnswTest : public ::testing::Test {
  protected:
