@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -35,21 +36,24 @@ class LruCache {
     order_.splice(order_.begin(), order_, it->second);
     return &it->second->second;
   }
+  using Entry = std::pair<std::string, Value>;
+
   // Inserts or replaces; evicts the oldest entry beyond capacity. Returns the
-  // evicted key ("" when none) so owners can drop their own references to it.
-  std::string Put(const std::string& key, Value value) {
-    if (capacity_ == 0) return key;
+  // entry that did not stay (the evicted one; with capacity 0 the new one), so
+  // owners can drop their own references to it.
+  std::optional<Entry> Put(const std::string& key, Value value) {
+    if (capacity_ == 0) return Entry(key, std::move(value));
     auto it = index_.find(key);
     if (it != index_.end()) {
       it->second->second = std::move(value);
       order_.splice(order_.begin(), order_, it->second);
-      return "";
+      return std::nullopt;
     }
     order_.emplace_front(key, std::move(value));
     index_[key] = order_.begin();
-    if (order_.size() <= capacity_) return "";
-    std::string evicted = std::move(order_.back().first);
-    index_.erase(evicted);
+    if (order_.size() <= capacity_) return std::nullopt;
+    Entry evicted = std::move(order_.back());
+    index_.erase(evicted.first);
     order_.pop_back();
     return evicted;
   }
@@ -75,7 +79,6 @@ class LruCache {
   }
 
  private:
-  using Entry = std::pair<std::string, Value>;
   size_t capacity_;
   std::list<Entry> order_;  // most recent first
   std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;

@@ -56,21 +56,15 @@ bool QueryCache::Get(const std::string& key, int64_t now_us, std::vector<SearchR
 
 void QueryCache::Put(const std::string& key, const ScopeContext& viewer, int64_t now_us,
                      std::vector<SearchResult> results) {
-  std::string evicted = lru_.Put(key, Entry{viewer, now_us, std::move(results)});
-  if (evicted == key) return;  // capacity 0
-  if (!evicted.empty()) {
-    auto it = user_of_.find(evicted);
-    if (it != user_of_.end()) {
-      std::string user = it->second;  // Unindex erases the map entry `it` points to
-      Unindex(evicted, user);
-    }
+  auto dropped = lru_.Put(key, Entry{viewer, now_us, std::move(results)});
+  if (dropped) {
+    Unindex(dropped->first, dropped->second.viewer.user_id);
+    if (dropped->first == key) return;  // capacity 0: nothing stays
   }
   by_user_[viewer.user_id].insert(key);
-  user_of_[key] = viewer.user_id;
 }
 
 void QueryCache::Unindex(const std::string& key, const std::string& user_id) {
-  user_of_.erase(key);
   auto it = by_user_.find(user_id);
   if (it == by_user_.end()) return;
   it->second.erase(key);
@@ -96,7 +90,6 @@ void QueryCache::Clear() {
   invalidations_ += static_cast<int64_t>(lru_.size());
   lru_.Clear();
   by_user_.clear();
-  user_of_.clear();
 }
 
 CacheCounters QueryCache::counters() const { return lru_.counters(); }

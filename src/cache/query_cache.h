@@ -51,7 +51,6 @@ class QueryCache {
   LruCache<Entry> lru_;
   // user id -> keys of that user's entries, so a write looks at its user's only.
   std::unordered_map<std::string, std::unordered_set<std::string>> by_user_;
-  std::unordered_map<std::string, std::string> user_of_;  // key -> user id
   int64_t invalidations_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #define MEMSTRATA_STORE_SQLITE_STORE_H_
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "memstrata/env.h"
 #include "memstrata/store.h"
 #include "search/fusion.h"
+#include "search/planner.h"
 #include "store/sqlite_db.h"
 #include "vector/vector_cache.h"
 
@@ -102,6 +104,9 @@ class SqliteStore final : public MemoryStore {
   Result<std::vector<RankedHit>> VectorHitsLocked(const SearchRequest& request, const std::vector<float>& query,
                                                   size_t depth, const std::unordered_set<int64_t>* allowed);
   Result<std::vector<RankedHit>> TextHitsLocked(const SearchRequest& request, size_t depth);
+  // The planner's choice for a viewer of `user` wanting `depth` hits, when at
+  // most `max_candidates` rows can qualify (metadata filters).
+  VectorPlan PlanLocked(uint32_t user, size_t depth, size_t max_candidates = SIZE_MAX) const;
   Result<std::vector<MemoryRecord>> FetchBySeqLocked(const std::vector<int64_t>& seqs);
   // The query's vector, from the embedding cache when it has it.
   Result<std::vector<float>> EmbedQuery(const std::string& query);

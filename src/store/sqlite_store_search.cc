@@ -163,6 +163,16 @@ Result<std::vector<MemoryRecord>> SqliteStore::FetchBySeqLocked(const std::vecto
   return out;
 }
 
+VectorPlan SqliteStore::PlanLocked(uint32_t user, size_t depth, size_t max_candidates) const {
+  PlanInput in;
+  in.backend = options_.vector_backend;
+  in.candidate_rows = std::min(cache_.UserRows(user), max_candidates);
+  in.index_rows = cache_.size();
+  in.depth = depth;
+  in.ef_search = options_.hnsw_ef_search;
+  return PlanVectorSearch(in);
+}
+
 // The current versions' vector signal: the exact scan of the viewer's rows or
 // the HNSW walk, as the planner decides; `allowed` (metadata filters) and the
 // request's scope levels narrow both inside the scan or walk.
@@ -179,14 +189,7 @@ Result<std::vector<RankedHit>> SqliteStore::VectorHitsLocked(const SearchRequest
     if (scope_mask && !(scope_mask & (1u << keys.scope))) return false;
     return allowed == nullptr || allowed->count(seq) > 0;
   };
-  PlanInput in;
-  in.backend = options_.vector_backend;
-  in.candidate_rows = cache_.UserRows(viewer.user);
-  if (allowed) in.candidate_rows = std::min(in.candidate_rows, allowed->size());
-  in.index_rows = cache_.size();
-  in.depth = depth;
-  in.ef_search = options_.hnsw_ef_search;
-  VectorPlan plan = PlanVectorSearch(in);
+  VectorPlan plan = PlanLocked(viewer.user, depth, allowed ? allowed->size() : SIZE_MAX);
   if (plan.use_hnsw && !cache_.ann()) {
     // First query that needs the index (kAuto): built in the background; this
     // query (and those until it is ready) scans exactly.

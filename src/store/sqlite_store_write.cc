@@ -102,13 +102,7 @@ Result<std::string> SqliteStore::FindDuplicateLocked(const MemoryRecord& rec, co
   auto same_level = [level](int64_t, const ScopeKeys& keys) { return keys.scope == level; };
   // A user with many memories: ask the approximate index when the planner
   // would (and it is built); a near-duplicate is by definition a close neighbour.
-  PlanInput in;
-  in.backend = options_.vector_backend;
-  in.candidate_rows = cache_.UserRows(viewer.user);
-  in.index_rows = cache_.size();
-  in.depth = 3;
-  in.ef_search = options_.hnsw_ef_search;
-  VectorPlan plan = PlanVectorSearch(in);
+  VectorPlan plan = PlanLocked(viewer.user, 3);
   auto hits = plan.use_hnsw && cache_.ann() ? cache_.SearchAnn(vector.data(), viewer, 3, plan.ef, same_level)
                                             : cache_.Search(vector.data(), viewer, 3, same_level);
   auto by_seq = db_->Prepare("SELECT id, content FROM memories WHERE seq = ?1");

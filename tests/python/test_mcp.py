@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
-import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -19,17 +17,11 @@ import pytest
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
+from test_cli import console_script
+
 pytestmark = pytest.mark.model
 
 TOOLS = {"memory_save", "memory_search", "memory_update", "memory_forget", "memory_list"}
-
-
-def console_script() -> str:
-    beside = Path(sys.executable).with_name("memstrata")
-    found = str(beside) if beside.exists() else shutil.which("memstrata")
-    if not found:
-        pytest.fail("the memstrata console script is not installed: pip install --no-build-isolation .")
-    return found
 
 
 def server_env() -> dict[str, str]:
