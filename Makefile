@@ -1,4 +1,4 @@
-# memstrata: the two commands in the README are `make demo` and `make test`.
+# stratamem: the two commands in the README are `make demo` and `make test`.
 PYTHON ?= python3
 BUILD ?= build/cmake
 JOBS ?= $(shell nproc)
@@ -22,7 +22,7 @@ demo: setup install
 	$(PYTHON) examples/quickstart.py
 
 test-cpp: build
-	MEMSTRATA_MODEL_DIR="$$($(PYTHON) scripts/model_dir.py)" ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	STRATAMEM_MODEL_DIR="$$($(PYTHON) scripts/model_dir.py)" ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-python: install
 	$(PYTHON) -m pytest -q tests/python
@@ -30,8 +30,8 @@ test-python: install
 # The store's concurrency tests under ThreadSanitizer (engine only, no model),
 # with the caches and the background index build.
 test-tsan:
-	cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMSTRATA_SANITIZE=thread \
-	  -DMEMSTRATA_BUILD_TOOLS=OFF -DMEMSTRATA_BUILD_BENCH=OFF
+	cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATAMEM_SANITIZE=thread \
+	  -DSTRATAMEM_BUILD_TOOLS=OFF -DSTRATAMEM_BUILD_BENCH=OFF
 	cmake --build build/tsan -j $(JOBS) --target store_concurrency_test store_test store_versions_test \
 	  store_cache_test vector_index_test
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure \

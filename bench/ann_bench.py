@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.scale_bench import QUERIES, pct, sentence  # noqa: E402
-from memstrata import Ranking, SyncMemory  # noqa: E402
+from stratamem import Ranking, SyncMemory  # noqa: E402
 
 OFF = Ranking(recency=0, importance=0, access=0)
 SCALARS = ("f32", "f16", "i8")

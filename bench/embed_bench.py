@@ -1,4 +1,4 @@
-"""Embedding latency of the native encoder (all-MiniLM-L6-v2), through memstrata._core.
+"""Embedding latency of the native encoder (all-MiniLM-L6-v2), through stratamem._core.
 
 Prints a table and writes bench/results/embed.json. One BLAS thread unless
 --threads says otherwise. Run:  python3 bench/embed_bench.py [--repeat 300]
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
-import memstrata
-from memstrata import _core
+import stratamem
+from stratamem import _core
 
 SHORT = "The user prefers dark mode in the editor at night."  # 12 word pieces + CLS/SEP
 MEDIUM = ("Yesterday the team agreed to migrate the billing service from the legacy "
@@ -60,7 +60,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "embed.json"))
     args = ap.parse_args()
 
-    model_dir = memstrata.bundled_model_dir()
+    model_dir = stratamem.bundled_model_dir()
     tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
     tok.enable_truncation(256)
     tok.no_padding()  # tokenizer.json pads to 128

@@ -75,7 +75,7 @@ def dir_bytes(path: Path) -> int:
 
 
 def run_one(size: int, users: int, queries: int, saves: int, batch: int) -> dict:
-    from memstrata import SyncMemory, _core, bundled_model_dir
+    from stratamem import SyncMemory, _core, bundled_model_dir
     rng = random.Random(42)
     tmp = Path(tempfile.mkdtemp(prefix="scale-", dir=os.environ.get("SCALE_TMP")))
     db = str(tmp / "m.db")
@@ -243,7 +243,7 @@ def chart(rows: list[dict], path: str) -> None:
     ax.set_xticks([x + 0.4 - width / 2 for x in range(len(rows))])
     ax.set_xticklabels(labels)
     ax.set_ylabel("milliseconds (log scale)")
-    ax.set_title("memstrata at scale: one core, hash-filled stores, real query embedding")
+    ax.set_title("stratamem at scale: one core, hash-filled stores, real query embedding")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -1,4 +1,4 @@
-"""`memstrata serve` costs, over real HTTP on this machine (2 cores):
+"""`stratamem serve` costs, over real HTTP on this machine (2 cores):
 
 * proxy overhead excluding the upstream call: the same chat request sent to
   the scripted upstream directly and through the proxy, alternately; the
@@ -67,7 +67,7 @@ def chat(client: httpx.Client, url: str, i: int, stream: bool) -> float:
 
 
 def proxy_overhead(proxy: ServeProcess, upstream: FakeOpenAIServer, repeat: int, stream: bool) -> dict:
-    headers = {"X-Memstrata-User": "bench", "Authorization": "Bearer sk-bench"}
+    headers = {"X-Stratamem-User": "bench", "Authorization": "Bearer sk-bench"}
     diffs, direct_ms, proxied_ms = [], [], []
     with httpx.Client(headers=headers, timeout=60) as c:
         for i in range(repeat + 10):
@@ -84,7 +84,7 @@ def proxy_overhead(proxy: ServeProcess, upstream: FakeOpenAIServer, repeat: int,
 
 def throughput(proxy: ServeProcess, clients: int, count: int, op: str) -> dict:
     def work(k: int) -> int:
-        with httpx.Client(base_url=proxy.url, headers={"X-Memstrata-User": f"tp{k % clients}"},
+        with httpx.Client(base_url=proxy.url, headers={"X-Stratamem-User": f"tp{k % clients}"},
                           timeout=60) as c:
             done = 0
             for i in range(k, count, clients):

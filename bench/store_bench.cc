@@ -26,9 +26,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-using namespace memstrata;
+using namespace stratamem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
     else if (a == "--dir") dir = argv[i + 1];
   }
   if (model_dir.empty()) {
-    if (const char* env = std::getenv("MEMSTRATA_MODEL_DIR")) model_dir = env;
+    if (const char* env = std::getenv("STRATAMEM_MODEL_DIR")) model_dir = env;
   }
   if (model_dir.empty()) {
     std::fprintf(stderr, "usage: store_bench --model-dir DIR [--sizes 10000,100000] [--ops 200] [--out FILE]\n");

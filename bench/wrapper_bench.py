@@ -21,9 +21,9 @@ from pathlib import Path
 
 from openai.types.chat import ChatCompletion
 
-import memstrata
-from memstrata import MemoryConfig, SyncMemory, _core, with_memory
-from memstrata.wrap import _messages, _reply
+import stratamem
+from stratamem import MemoryConfig, SyncMemory, _core, with_memory
+from stratamem.wrap import _messages, _reply
 
 TOPICS = ["Python", "Rust", "Go", "tea", "coffee", "jazz", "hiking", "chess", "Lyon", "vim",
           "dark mode", "tabs", "Postgres", "cats", "sci-fi", "cycling", "Debian", "sushi"]
@@ -83,7 +83,7 @@ def token_counts() -> dict:
         counts["tokenizer"] = f"bpe-openai {bpe_openai.__version__} (same ids as tiktoken)"
     except ImportError:
         counts["tokenizer"] = "bpe-openai not installed"
-    tok = _core.NativeTokenizer(memstrata.bundled_model_dir(), max_tokens=100000)
+    tok = _core.NativeTokenizer(stratamem.bundled_model_dir(), max_tokens=100000)
     counts["wordpiece_minilm"] = len(tok.tokenize(text))
     return counts
 

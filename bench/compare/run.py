@@ -1,5 +1,5 @@
 """Run mem0 and headroom-ai on LoCoMo, each in its own venv, against one local
-OpenAI-compatible embedding server (memstrata's native all-MiniLM-L6-v2).
+OpenAI-compatible embedding server (stratamem's native all-MiniLM-L6-v2).
 
     bash bench/compare/setup_venvs.sh          # once
     python3 bench/compare/run.py [--systems mem0,headroom] [--convs conv-26,...]

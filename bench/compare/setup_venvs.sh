@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create one virtual environment per compared system under build/bench-venvs/
 # (not committed). Each system gets its own venv so their dependency pins never
-# meet memstrata's or each other's. Rerunning is idempotent.
+# meet stratamem's or each other's. Rerunning is idempotent.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 venvs="$root/build/bench-venvs"
@@ -39,5 +39,5 @@ make_venv mem0 "$py" mem0ai openai
 # embedder against the local server, so we install sqlite-vec and numpy (which the
 # embedders module imports) but not torch.
 make_venv headroom "$(ext_python)" headroom-ai sqlite-vec numpy openai
-# Charts for bench/locomo/report.py (matplotlib stays out of memstrata's own deps).
+# Charts for bench/locomo/report.py (matplotlib stays out of stratamem's own deps).
 make_venv report "$py" matplotlib

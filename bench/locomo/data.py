@@ -49,10 +49,10 @@ class Conversation:
 
 
 def data_path(arg: str | os.PathLike[str] | None = None) -> Path:
-    """``arg``, else ``$MEMSTRATA_LOCOMO``, else the shared default."""
+    """``arg``, else ``$STRATAMEM_LOCOMO``, else the shared default."""
     if arg:
         return Path(arg)
-    env = os.environ.get("MEMSTRATA_LOCOMO")
+    env = os.environ.get("STRATAMEM_LOCOMO")
     return Path(env) if env else DEFAULT_PATH
 
 

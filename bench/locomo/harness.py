@@ -2,9 +2,9 @@
 
 A system is anything with ``add(conv) -> None`` (store every turn of one
 conversation in a fresh store), ``search(conv, question, k, mode) -> list[dia_id]``
-and ``close()``. ``mode`` lets one store answer in several ways (memstrata's
+and ``close()``. ``mode`` lets one store answer in several ways (stratamem's
 hybrid / text / vector baselines run on the very same store); systems with one
-way of searching get ``mode=None``. The memstrata runner and the adapters in ``bench/compare/`` all go
+way of searching get ``mode=None``. The stratamem runner and the adapters in ``bench/compare/`` all go
 through :func:`evaluate`, so every system is measured the same way.
 """
 from __future__ import annotations

@@ -81,7 +81,7 @@ END = "<!-- locomo-results:end -->"
 
 
 def collect(results_dir: Path) -> tuple[dict, list[str]]:
-    """memstrata's results, then each compared system's; failures as notes."""
+    """stratamem's results, then each compared system's; failures as notes."""
     merged = dict(json_load(results_dir / "locomo.json")["results"])
     notes = []
     for path in sorted(results_dir.glob("compare-*.json")):

@@ -1,4 +1,4 @@
-"""LoCoMo retrieval on memstrata: hybrid, BM25-only and vector-only on one store.
+"""LoCoMo retrieval on stratamem: hybrid, BM25-only and vector-only on one store.
 
     python -m bench.locomo.run [--data PATH] [--convs conv-26,conv-30] [--out FILE]
 
@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from memstrata import Ranking, SyncMemory
+from stratamem import Ranking, SyncMemory
 
 from . import data, harness
 
@@ -28,7 +28,7 @@ RELEVANCE = "hybrid-relevance"
 RESULTS = data.REPO / "bench" / "results"
 
 
-class MemstrataSystem:
+class StratamemSystem:
     def __init__(self, *, dated: bool, embed_threads: int = 1):
         self._dir = tempfile.TemporaryDirectory(prefix="locomo-")
         self._dated = dated
@@ -77,7 +77,7 @@ def strip_questions(results: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", help="locomo10.json (default $MEMSTRATA_LOCOMO or ../shared/...)")
+    ap.add_argument("--data", help="locomo10.json (default $STRATAMEM_LOCOMO or ../shared/...)")
     ap.add_argument("--convs", help="comma-separated sample ids (default: all)")
     ap.add_argument("--out", default=str(RESULTS / "locomo.json"))
     ap.add_argument("--questions-out", help="also write per-question metrics here")
@@ -91,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     modes = tuple(args.modes.split(","))
     for variant in args.variants.split(","):
         dated = variant == "dated"
-        name = "memstrata-dated" if dated else "memstrata"
+        name = "stratamem-dated" if dated else "stratamem"
         results.update(harness.evaluate(
-            name, lambda d=dated: MemstrataSystem(dated=d), convs, modes=modes))
+            name, lambda d=dated: StratamemSystem(dated=d), convs, modes=modes))
     if args.questions_out:
         Path(args.questions_out).write_text(json.dumps(
             {k: v["per_question"] for k, v in results.items()}))

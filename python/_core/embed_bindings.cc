@@ -12,12 +12,12 @@
 #include "embed/wordpiece_tokenizer.h"
 #include "embed_holder.h"
 #include "errors.h"
-#include "memstrata/embedder.h"
+#include "stratamem/embedder.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
 
-namespace memstrata::python {
+namespace stratamem::python {
 namespace {
 
 struct TokenizerHolder {
@@ -74,7 +74,7 @@ const embed::WordPieceTokenizer& Tok(const TokenizerHolder& h) { return *h.token
 
 void BindEmbed(nb::module_& m) {
   nb::class_<EmbedderHolder>(m, "Embedder",
-                             "A text embedder (options mirror memstrata::EmbedderOptions). "
+                             "A text embedder (options mirror stratamem::EmbedderOptions). "
                              "Giving it to Store.open transfers it to the store.")
       .def("__init__", &InitEmbedder, nb::kw_only(), "backend"_a = 0, "model_dir"_a = "",
            "model"_a = "", "base_url"_a = "", "api_key"_a = "", "dimension"_a = 0,
@@ -119,4 +119,4 @@ void BindEmbed(nb::module_& m) {
       .def_prop_ro("max_tokens", [](const TokenizerHolder& h) { return Tok(h).max_tokens(); });
 }
 
-}  // namespace memstrata::python
+}  // namespace stratamem::python

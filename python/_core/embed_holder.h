@@ -1,15 +1,15 @@
 // The Python-side owner of a C++ Embedder. `_core.Embedder` wraps this struct;
 // `_core.Store.open(..., embedder)` moves the embedder out of it (the store
 // owns its embedder), after which the holder is empty.
-#ifndef MEMSTRATA_PYTHON_EMBED_HOLDER_H_
-#define MEMSTRATA_PYTHON_EMBED_HOLDER_H_
+#ifndef STRATAMEM_PYTHON_EMBED_HOLDER_H_
+#define STRATAMEM_PYTHON_EMBED_HOLDER_H_
 
 #include <memory>
 
-#include "memstrata/embedder.h"
+#include "stratamem/embedder.h"
 
-namespace memstrata::python {
-struct EmbedderHolder { std::unique_ptr<memstrata::Embedder> embedder; };
-}  // namespace memstrata::python
+namespace stratamem::python {
+struct EmbedderHolder { std::unique_ptr<stratamem::Embedder> embedder; };
+}  // namespace stratamem::python
 
-#endif  // MEMSTRATA_PYTHON_EMBED_HOLDER_H_
+#endif  // STRATAMEM_PYTHON_EMBED_HOLDER_H_

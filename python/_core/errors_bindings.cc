@@ -1,5 +1,5 @@
 // Status -> Python exception, in one place. The classes live in pure Python
-// (memstrata/errors.py, which draws the tree); they are looked up by name
+// (stratamem/errors.py, which draws the tree); they are looked up by name
 // there on first use so that module stays the single source of truth.
 #include <Python.h>
 
@@ -10,10 +10,10 @@
 
 namespace nb = nanobind;
 
-namespace memstrata::python {
+namespace stratamem::python {
 namespace {
 
-// The Python class name in memstrata.errors for each Status::Code.
+// The Python class name in stratamem.errors for each Status::Code.
 const char* ClassNameFor(Status::Code code) {
   switch (code) {
     case Status::Code::kInvalidArgument: return "InvalidInputError";
@@ -33,7 +33,7 @@ const char* ClassNameFor(Status::Code code) {
 
 void ThrowStatus(const Status& status) {
   if (status.ok()) return;
-  nb::object errors = nb::module_::import_("memstrata.errors");
+  nb::object errors = nb::module_::import_("stratamem.errors");
   nb::object cls = errors.attr(ClassNameFor(status.code()));
   nb::object exc = cls(nb::str(status.message().c_str(), status.message().size()));
   // The engine's stable numeric code, for callers that want to branch on it.
@@ -43,7 +43,7 @@ void ThrowStatus(const Status& status) {
 }
 
 void BindErrors(nb::module_& m) {
-  nb::enum_<Status::Code>(m, "StatusCode", "The engine's stable error codes (memstrata/status.h).")
+  nb::enum_<Status::Code>(m, "StatusCode", "The engine's stable error codes (stratamem/status.h).")
       .value("OK", Status::Code::kOk)
       .value("INVALID_ARGUMENT", Status::Code::kInvalidArgument)
       .value("NOT_FOUND", Status::Code::kNotFound)
@@ -73,4 +73,4 @@ void BindErrors(nb::module_& m) {
       nb::arg("code"), nb::arg("message"));
 }
 
-}  // namespace memstrata::python
+}  // namespace stratamem::python

@@ -1,4 +1,4 @@
-// The <memory> protocol (src/protocol/) for memstrata.wrap: the instruction,
+// The <memory> protocol (src/protocol/) for stratamem.wrap: the instruction,
 // the read-only context block, the reply parser and the streaming tag filter.
 // Pure string work, microseconds per call: the GIL is kept.
 #include <nanobind/nanobind.h>
@@ -18,7 +18,7 @@
 namespace nb = nanobind;
 using namespace nb::literals;
 
-namespace memstrata::python {
+namespace stratamem::python {
 namespace {
 
 protocol::ParseOptions Options(Scope default_scope, double default_importance, size_t max_facts) {
@@ -96,4 +96,4 @@ void BindProtocol(nb::module_& m) {
         [](std::string_view text) { return protocol::NeutraliseMemoryText(text); }, "text"_a);
 }
 
-}  // namespace memstrata::python
+}  // namespace stratamem::python

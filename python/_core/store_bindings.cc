@@ -1,4 +1,4 @@
-// memstrata._core.Store and the value types it speaks (requests, records,
+// stratamem._core.Store and the value types it speaks (requests, records,
 // results, stats). A thin layer: every engine call runs with the GIL released
 // and its Status goes through ThrowStatus (errors_bindings.cc) once the GIL is
 // held again. Python objects are only touched with the GIL held.
@@ -17,12 +17,12 @@
 
 #include "embed_holder.h"
 #include "errors.h"
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
 
-namespace memstrata::python {
+namespace stratamem::python {
 namespace {
 
 // The Python-visible handle. Close() leaves the engine object alive (later
@@ -209,7 +209,7 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
 void BindStore(nb::module_& m) {
   BindValueTypes(m);
 
-  nb::class_<StoreHandle>(m, "Store", "An open memory store (memstrata/store.h).")
+  nb::class_<StoreHandle>(m, "Store", "An open memory store (stratamem/store.h).")
       .def_static("open", &Open, "db_path"_a, "embedder"_a, nb::kw_only(),
                   "durability"_a = Durability::kFull, "max_content_bytes"_a = 32 * 1024,
                   "vector_backend"_a = VectorBackend::kAuto, "vector_dimension"_a = 0,
@@ -361,4 +361,4 @@ void BindStore(nb::module_& m) {
       });
 }
 
-}  // namespace memstrata::python
+}  // namespace stratamem::python

@@ -1,7 +1,7 @@
 // LruCache: a bounded map that forgets the least recently used entry first.
 // Not thread-safe; owners guard it.
-#ifndef MEMSTRATA_CACHE_LRU_CACHE_H_
-#define MEMSTRATA_CACHE_LRU_CACHE_H_
+#ifndef STRATAMEM_CACHE_LRU_CACHE_H_
+#define STRATAMEM_CACHE_LRU_CACHE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <utility>
 
-namespace memstrata {
+namespace stratamem {
 
 struct CacheCounters {
   int64_t hits = 0;
@@ -86,6 +86,6 @@ class LruCache {
   int64_t misses_ = 0;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_CACHE_LRU_CACHE_H_
+#endif  // STRATAMEM_CACHE_LRU_CACHE_H_

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 // Length-prefixed, so no field's text can imitate a field boundary.
@@ -94,4 +94,4 @@ void QueryCache::Clear() {
 
 CacheCounters QueryCache::counters() const { return lru_.counters(); }
 
-}  // namespace memstrata
+}  // namespace stratamem

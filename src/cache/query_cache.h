@@ -1,11 +1,11 @@
 // QueryCache: recent search results, keyed by everything a search request
 // says, and dropped exactly when a write could change them: a write to a
 // memory drops the entries of every viewer that can see that memory (the
-// visibility rule of memstrata/scope.h), and nothing else. Entries also
+// visibility rule of stratamem/scope.h), and nothing else. Entries also
 // expire after kQueryCacheTtlMicros, because recency is a function of time.
 // Not thread-safe; the store guards it with its mutex.
-#ifndef MEMSTRATA_CACHE_QUERY_CACHE_H_
-#define MEMSTRATA_CACHE_QUERY_CACHE_H_
+#ifndef STRATAMEM_CACHE_QUERY_CACHE_H_
+#define STRATAMEM_CACHE_QUERY_CACHE_H_
 
 #include <cstdint>
 #include <string>
@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "cache/lru_cache.h"
-#include "memstrata/options.h"
-#include "memstrata/record.h"
-#include "memstrata/scope.h"
+#include "stratamem/options.h"
+#include "stratamem/record.h"
+#include "stratamem/scope.h"
 
-namespace memstrata {
+namespace stratamem {
 
 inline constexpr int64_t kQueryCacheTtlMicros = 60 * 1000 * 1000;
 
@@ -54,6 +54,6 @@ class QueryCache {
   int64_t invalidations_ = 0;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_CACHE_QUERY_CACHE_H_
+#endif  // STRATAMEM_CACHE_QUERY_CACHE_H_

@@ -8,7 +8,7 @@
 #include "embed/bert_ops.h"
 #include "embed/model_files.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 namespace {
 
 Status ParseConfig(const std::string& path, const nlohmann::json& j, BertConfig* c) {
@@ -53,8 +53,8 @@ Result<std::unique_ptr<BertModel>> BertModel::Load(const std::string& model_dir)
   std::unique_ptr<BertModel> model(new BertModel());
   const std::string config_path = ModelPath(model_dir, "config.json");
   nlohmann::json j;
-  MEMSTRATA_RETURN_IF_ERROR(ReadJsonFile(config_path, &j));
-  MEMSTRATA_RETURN_IF_ERROR(ParseConfig(config_path, j, &model->config_));
+  STRATAMEM_RETURN_IF_ERROR(ReadJsonFile(config_path, &j));
+  STRATAMEM_RETURN_IF_ERROR(ParseConfig(config_path, j, &model->config_));
 
   auto file = SafetensorsFile::Open(ModelPath(model_dir, "model.safetensors"));
   if (!file.ok()) return file.status();
@@ -65,7 +65,7 @@ Result<std::unique_ptr<BertModel>> BertModel::Load(const std::string& model_dir)
       model->file_->Has("bert.embeddings.word_embeddings.weight")) {
     prefix = "bert.";
   }
-  MEMSTRATA_RETURN_IF_ERROR(model->LoadWeights(prefix));
+  STRATAMEM_RETURN_IF_ERROR(model->LoadWeights(prefix));
   return model;
 }
 
@@ -89,13 +89,13 @@ Status BertModel::LoadWeights(const std::string& prefix) {
     return Status::OK();
   };
   const int64_t h = c.hidden_size, in = c.intermediate_size;
-  MEMSTRATA_RETURN_IF_ERROR(get("embeddings.word_embeddings.weight", {c.vocab_size, h}, &word_emb_));
-  MEMSTRATA_RETURN_IF_ERROR(
+  STRATAMEM_RETURN_IF_ERROR(get("embeddings.word_embeddings.weight", {c.vocab_size, h}, &word_emb_));
+  STRATAMEM_RETURN_IF_ERROR(
       get("embeddings.position_embeddings.weight", {c.max_position_embeddings, h}, &pos_emb_));
-  MEMSTRATA_RETURN_IF_ERROR(
+  STRATAMEM_RETURN_IF_ERROR(
       get("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h}, &type_emb_));
-  MEMSTRATA_RETURN_IF_ERROR(get("embeddings.LayerNorm.weight", {h}, &emb_ln_g_));
-  MEMSTRATA_RETURN_IF_ERROR(get("embeddings.LayerNorm.bias", {h}, &emb_ln_b_));
+  STRATAMEM_RETURN_IF_ERROR(get("embeddings.LayerNorm.weight", {h}, &emb_ln_g_));
+  STRATAMEM_RETURN_IF_ERROR(get("embeddings.LayerNorm.bias", {h}, &emb_ln_b_));
 
   layers_.resize(c.num_layers);
   for (int i = 0; i < c.num_layers; ++i) {
@@ -106,26 +106,26 @@ Status BertModel::LoadWeights(const std::string& prefix) {
     const char* names[3] = {"query", "key", "value"};
     for (int k = 0; k < 3; ++k) {
       TensorF32 w, b;
-      MEMSTRATA_RETURN_IF_ERROR(get(p + "attention.self." + names[k] + ".weight", {h, h}, &w));
-      MEMSTRATA_RETURN_IF_ERROR(get(p + "attention.self." + names[k] + ".bias", {h}, &b));
+      STRATAMEM_RETURN_IF_ERROR(get(p + "attention.self." + names[k] + ".weight", {h, h}, &w));
+      STRATAMEM_RETURN_IF_ERROR(get(p + "attention.self." + names[k] + ".bias", {h}, &b));
       std::memcpy(qkv_w.data() + k * h * h, w.data, sizeof(float) * h * h);
       std::memcpy(l.qkv_b.data() + k * h, b.data, sizeof(float) * h);
     }
     l.qkv = PackedMatrix(qkv_w.data(), 3 * h, h);
     TensorF32 w;
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "attention.output.dense.weight", {h, h}, &w));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.dense.weight", {h, h}, &w));
     l.out = PackedMatrix(w.data, h, h);
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "attention.output.dense.bias", {h}, &l.out_b));
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "attention.output.LayerNorm.weight", {h}, &l.ln1_g));
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "attention.output.LayerNorm.bias", {h}, &l.ln1_b));
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "intermediate.dense.weight", {in, h}, &w));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.dense.bias", {h}, &l.out_b));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.LayerNorm.weight", {h}, &l.ln1_g));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.LayerNorm.bias", {h}, &l.ln1_b));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "intermediate.dense.weight", {in, h}, &w));
     l.inter = PackedMatrix(w.data, in, h);
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "intermediate.dense.bias", {in}, &l.inter_b));
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "output.dense.weight", {h, in}, &w));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "intermediate.dense.bias", {in}, &l.inter_b));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "output.dense.weight", {h, in}, &w));
     l.out2 = PackedMatrix(w.data, h, in);
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "output.dense.bias", {h}, &l.out2_b));
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "output.LayerNorm.weight", {h}, &l.ln2_g));
-    MEMSTRATA_RETURN_IF_ERROR(get(p + "output.LayerNorm.bias", {h}, &l.ln2_b));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "output.dense.bias", {h}, &l.out2_b));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "output.LayerNorm.weight", {h}, &l.ln2_g));
+    STRATAMEM_RETURN_IF_ERROR(get(p + "output.LayerNorm.bias", {h}, &l.ln2_b));
   }
   return Status::OK();
 }
@@ -220,4 +220,4 @@ void BertModel::Encode(const std::vector<std::vector<int32_t>>& batch, Pooling p
   }
 }
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed

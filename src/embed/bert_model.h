@@ -5,8 +5,8 @@
 // its own tokens. That is what an attention mask over padding computes, without
 // spending work on pad positions. Immutable after Load: Encode is thread-safe as
 // long as each thread passes its own Workspace.
-#ifndef MEMSTRATA_EMBED_BERT_MODEL_H_
-#define MEMSTRATA_EMBED_BERT_MODEL_H_
+#ifndef STRATAMEM_EMBED_BERT_MODEL_H_
+#define STRATAMEM_EMBED_BERT_MODEL_H_
 
 #include <cstdint>
 #include <memory>
@@ -15,9 +15,9 @@
 
 #include "embed/packed_gemm.h"
 #include "embed/safetensors.h"
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 struct BertConfig {
   int vocab_size = 0;
@@ -69,6 +69,6 @@ class BertModel {
   std::vector<Layer> layers_;
 };
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed
 
-#endif  // MEMSTRATA_EMBED_BERT_MODEL_H_
+#endif  // STRATAMEM_EMBED_BERT_MODEL_H_

@@ -8,7 +8,7 @@
 
 #include "util/multiversion.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 void GemmAccumulate(const float* x, const float* w, float* y, int m, int n, int k) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, x, k, w, k, 1.0f, y, n);
@@ -45,7 +45,7 @@ void LayerNorm(float* x, const float* gamma, const float* beta, int rows, int n,
 // erf as a rational function on [-4, 4] (erf is +-1 in float beyond): the
 // coefficients of Eigen's generic_fast_erf_float. Max error 4e-7 against math.erf,
 // and unlike std::erf the loop vectorises (std::erf was 15% of a forward pass).
-MEMSTRATA_MULTIVERSION
+STRATAMEM_MULTIVERSION
 void GeluErf(float* x, size_t n) {
   constexpr float kInvSqrt2 = 0.70710678118654752f;
   for (size_t i = 0; i < n; ++i) {
@@ -99,4 +99,4 @@ void L2Normalize(float* v, int n) {
   for (int i = 0; i < n; ++i) v[i] *= inv;
 }
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed

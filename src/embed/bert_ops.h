@@ -1,11 +1,11 @@
 // The element-wise and row-wise kernels of a BERT forward pass (the matrix
 // products go to BLAS). Plain functions over row-major float arrays.
-#ifndef MEMSTRATA_EMBED_BERT_OPS_H_
-#define MEMSTRATA_EMBED_BERT_OPS_H_
+#ifndef STRATAMEM_EMBED_BERT_OPS_H_
+#define STRATAMEM_EMBED_BERT_OPS_H_
 
 #include <cstddef>
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 // y[M,N] = x[M,K] * w[N,K]^T + y  (w in PyTorch Linear layout; initialise y first).
 void GemmAccumulate(const float* x, const float* w, float* y, int m, int n, int k);
@@ -22,6 +22,6 @@ void SoftmaxRows(float* x, int rows, int n);
 // Scales v[n] to unit L2 norm (divides by max(norm, 1e-12) like torch's F.normalize).
 void L2Normalize(float* v, int n);
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed
 
-#endif  // MEMSTRATA_EMBED_BERT_OPS_H_
+#endif  // STRATAMEM_EMBED_BERT_OPS_H_

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 namespace {
 
 enum Flags : int { kControl = 1, kPunct = 2, kMark = 4 };
@@ -184,4 +184,4 @@ void AppendLowercase(char32_t c, std::vector<char32_t>* out) {
   out->push_back(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
 }
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed

@@ -1,12 +1,12 @@
 // Character classes for BERT text normalisation and pre-tokenisation, exactly as
 // the `tokenizers` package applies them (BertNormalizer, BertPreTokenizer).
-#ifndef MEMSTRATA_EMBED_BERT_UNICODE_H_
-#define MEMSTRATA_EMBED_BERT_UNICODE_H_
+#ifndef STRATAMEM_EMBED_BERT_UNICODE_H_
+#define STRATAMEM_EMBED_BERT_UNICODE_H_
 
 #include <string_view>
 #include <vector>
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 // Removed by clean_text: Cc/Cf/Co/Cs (except \t \n \r), NUL and U+FFFD.
 bool IsBertControl(char32_t c);
@@ -28,6 +28,6 @@ std::vector<char32_t> Nfd(const std::vector<char32_t>& cps);
 // Full lowercase mapping of one code point (U+0130 becomes two), appended to `out`.
 void AppendLowercase(char32_t c, std::vector<char32_t>* out);
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed
 
-#endif  // MEMSTRATA_EMBED_BERT_UNICODE_H_
+#endif  // STRATAMEM_EMBED_BERT_UNICODE_H_

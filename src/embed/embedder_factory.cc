@@ -1,17 +1,17 @@
 // The one place an embedding backend is chosen.
-#include "memstrata/embedder.h"
+#include "stratamem/embedder.h"
 
 #include "embed/hash_embedder.h"
 #include "embed/http_embedder.h"
 #include "embed/native_embedder.h"
 
-namespace memstrata {
+namespace stratamem {
 
 Embedder::~Embedder() = default;
 
 Status Embedder::Embed(const std::string& text, std::vector<float>* out) {
   std::vector<std::vector<float>> batch;
-  MEMSTRATA_RETURN_IF_ERROR(EmbedBatch({text}, &batch));
+  STRATAMEM_RETURN_IF_ERROR(EmbedBatch({text}, &batch));
   if (batch.size() != 1) return Status::Internal("embedder returned a wrong batch size");
   *out = std::move(batch[0]);
   return Status::OK();
@@ -38,4 +38,4 @@ Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options) {
   return Status::InvalidArgument("unknown embedder backend");
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -5,7 +5,7 @@
 
 #include "vector/dot.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 uint64_t Fnv1a(const std::string& s) {
@@ -65,4 +65,4 @@ Result<std::unique_ptr<Embedder>> NewHashEmbedder(const EmbedderOptions& options
   return std::unique_ptr<Embedder>(new HashEmbedder(dim));
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

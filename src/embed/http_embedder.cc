@@ -14,7 +14,7 @@
 #include "embed/http_wire.h"
 #include "util/http_client.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 constexpr const char* kOpenAIBaseUrl = "https://api.openai.com/v1";
@@ -61,7 +61,7 @@ class HttpEmbedder final : public Embedder {
       const size_t end = std::min(texts.size(), begin + config_.batch_size);
       std::vector<std::string> batch(texts.begin() + begin, texts.begin() + end);
       std::vector<std::vector<float>> vectors;
-      MEMSTRATA_RETURN_IF_ERROR(EmbedOneRequest(batch, begin, &vectors));
+      STRATAMEM_RETURN_IF_ERROR(EmbedOneRequest(batch, begin, &vectors));
       for (auto& v : vectors) all.push_back(std::move(v));
     }
     *out = std::move(all);  // only on full success: a failed call leaves *out alone
@@ -87,7 +87,7 @@ class HttpEmbedder final : public Embedder {
                  ? Status::DimensionMismatch(Where() + st.message())
                  : Status::EmbedderError(Where() + st.message());
     }
-    MEMSTRATA_RETURN_IF_ERROR(CheckDimension(static_cast<int>((*vectors)[0].size())));
+    STRATAMEM_RETURN_IF_ERROR(CheckDimension(static_cast<int>((*vectors)[0].size())));
     for (size_t i = 0; i < vectors->size(); ++i) {
       if (!Normalize(&(*vectors)[i])) {
         return Status::EmbedderError(Where() + "the server returned a zero vector for input " +
@@ -173,4 +173,4 @@ Result<std::unique_ptr<Embedder>> NewHttpEmbedder(const EmbedderOptions& options
   return std::unique_ptr<Embedder>(std::make_unique<HttpEmbedder>(std::move(config)));
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

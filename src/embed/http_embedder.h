@@ -1,16 +1,16 @@
 // An embedder that POSTs to an OpenAI-compatible /embeddings endpoint
 // (OpenAI, Ollama's /v1, vLLM, LiteLLM ...).
-#ifndef MEMSTRATA_EMBED_HTTP_EMBEDDER_H_
-#define MEMSTRATA_EMBED_HTTP_EMBEDDER_H_
+#ifndef STRATAMEM_EMBED_HTTP_EMBEDDER_H_
+#define STRATAMEM_EMBED_HTTP_EMBEDDER_H_
 
 #include <memory>
 
-#include "memstrata/embedder.h"
+#include "stratamem/embedder.h"
 
-namespace memstrata {
+namespace stratamem {
 
 Result<std::unique_ptr<Embedder>> NewHttpEmbedder(const EmbedderOptions& options);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_EMBED_HTTP_EMBEDDER_H_
+#endif  // STRATAMEM_EMBED_HTTP_EMBEDDER_H_

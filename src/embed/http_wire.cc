@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 using json = nlohmann::json;
@@ -129,4 +129,4 @@ std::string ErrorExcerpt(const std::string& body, const std::string& secret, siz
   return cut ? text + "..." : text;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -1,14 +1,14 @@
 // The OpenAI embeddings wire format (POST /embeddings), as spoken by OpenAI,
 // Ollama's /v1, vLLM, LiteLLM and others. Pure functions: no I/O, no state.
-#ifndef MEMSTRATA_EMBED_HTTP_WIRE_H_
-#define MEMSTRATA_EMBED_HTTP_WIRE_H_
+#ifndef STRATAMEM_EMBED_HTTP_WIRE_H_
+#define STRATAMEM_EMBED_HTTP_WIRE_H_
 
 #include <string>
 #include <vector>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // {"model": model, "input": [texts...], "encoding_format": "float"}.
 // Invalid UTF-8 in a text is replaced by U+FFFD rather than failing.
@@ -29,6 +29,6 @@ Status ParseEmbeddingsResponse(const std::string& body, size_t expected_count,
 // empty) replaced by "[redacted]".
 std::string ErrorExcerpt(const std::string& body, const std::string& secret, size_t max_bytes = 300);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_EMBED_HTTP_WIRE_H_
+#endif  // STRATAMEM_EMBED_HTTP_WIRE_H_

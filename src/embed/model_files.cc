@@ -6,7 +6,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 std::string ModelPath(const std::string& model_dir, const std::string& name) {
   if (model_dir.empty() || model_dir.back() == '/') return model_dir + name;
@@ -32,7 +32,7 @@ Status ReadTextFile(const std::string& path, std::string* out) {
 
 Status ReadJsonFile(const std::string& path, nlohmann::json* out) {
   std::string text;
-  MEMSTRATA_RETURN_IF_ERROR(ReadTextFile(path, &text));
+  STRATAMEM_RETURN_IF_ERROR(ReadTextFile(path, &text));
   *out = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (out->is_discarded() || !out->is_object()) {
     return Status::Corruption("model file " + path + " is not a JSON object");
@@ -40,4 +40,4 @@ Status ReadJsonFile(const std::string& path, nlohmann::json* out) {
   return Status::OK();
 }
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed

@@ -1,14 +1,14 @@
 // Reading the small text files of a model directory (JSON configs, vocab.txt),
 // with errors that name the file.
-#ifndef MEMSTRATA_EMBED_MODEL_FILES_H_
-#define MEMSTRATA_EMBED_MODEL_FILES_H_
+#ifndef STRATAMEM_EMBED_MODEL_FILES_H_
+#define STRATAMEM_EMBED_MODEL_FILES_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 // model_dir + "/" + name.
 std::string ModelPath(const std::string& model_dir, const std::string& name);
@@ -18,6 +18,6 @@ Status ReadTextFile(const std::string& path, std::string* out);
 // Parsed JSON object; Corruption naming the path when it does not parse.
 Status ReadJsonFile(const std::string& path, nlohmann::json* out);
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed
 
-#endif  // MEMSTRATA_EMBED_MODEL_FILES_H_
+#endif  // STRATAMEM_EMBED_MODEL_FILES_H_

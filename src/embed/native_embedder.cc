@@ -13,7 +13,7 @@
 // cblas.h still compiles (the library linked is always OpenBLAS).
 extern "C" void openblas_set_num_threads(int num_threads);
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 using embed::BertModel;
@@ -28,7 +28,7 @@ Status ReadPooling(const std::string& dir, Pooling* pooling) {
   std::string pool_dir = "1_Pooling";
   if (const std::string modules = embed::ModelPath(dir, "modules.json"); embed::FileExists(modules)) {
     std::string text;
-    MEMSTRATA_RETURN_IF_ERROR(embed::ReadTextFile(modules, &text));
+    STRATAMEM_RETURN_IF_ERROR(embed::ReadTextFile(modules, &text));
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_array()) {
       for (const auto& m : j) {
@@ -41,7 +41,7 @@ Status ReadPooling(const std::string& dir, Pooling* pooling) {
   const std::string path = embed::ModelPath(dir, pool_dir + "/config.json");
   if (!embed::FileExists(path)) return Status::OK();
   nlohmann::json j;
-  MEMSTRATA_RETURN_IF_ERROR(embed::ReadJsonFile(path, &j));
+  STRATAMEM_RETURN_IF_ERROR(embed::ReadJsonFile(path, &j));
   auto flag = [&](const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_boolean() && it->get<bool>();
@@ -152,7 +152,7 @@ Result<std::unique_ptr<Embedder>> NewNativeEmbedder(const EmbedderOptions& optio
                               " tokens but the model only " + std::to_string(config.vocab_size));
   }
   Pooling pooling;
-  MEMSTRATA_RETURN_IF_ERROR(ReadPooling(options.model_dir, &pooling));
+  STRATAMEM_RETURN_IF_ERROR(ReadPooling(options.model_dir, &pooling));
   // BLAS threads are a process-wide OpenBLAS setting; the latest embedder sets it.
   static std::mutex blas_mu;
   {
@@ -165,4 +165,4 @@ Result<std::unique_ptr<Embedder>> NewNativeEmbedder(const EmbedderOptions& optio
                                                       std::move(model_id), options.batch_size));
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

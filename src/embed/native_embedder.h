@@ -1,17 +1,17 @@
 // The engine's own sentence encoder for BERT-family models (safetensors weights).
-#ifndef MEMSTRATA_EMBED_NATIVE_EMBEDDER_H_
-#define MEMSTRATA_EMBED_NATIVE_EMBEDDER_H_
+#ifndef STRATAMEM_EMBED_NATIVE_EMBEDDER_H_
+#define STRATAMEM_EMBED_NATIVE_EMBEDDER_H_
 
 #include <memory>
 
-#include "memstrata/embedder.h"
+#include "stratamem/embedder.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // Loads options.model_dir (config.json, vocab.txt, model.safetensors,
 // 1_Pooling/config.json) and returns an embedder; errors name the missing file.
 Result<std::unique_ptr<Embedder>> NewNativeEmbedder(const EmbedderOptions& options);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_EMBED_NATIVE_EMBEDDER_H_
+#endif  // STRATAMEM_EMBED_NATIVE_EMBEDDER_H_

@@ -4,7 +4,7 @@
 
 #include "util/multiversion.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 namespace {
 
 // 16 floats: one AVX-512 register, two AVX2 registers, four SSE registers.
@@ -42,7 +42,7 @@ void PartialPanel(const float* x, int m, int k, const float* panel, float* y, in
   }
 }
 
-MEMSTRATA_MULTIVERSION
+STRATAMEM_MULTIVERSION
 void Kernel(const float* x, int m, int k, const float* panels, int n, float* y) {
   constexpr int kRows = 6;
   const int num_panels = (n + PackedMatrix::kPanel - 1) / PackedMatrix::kPanel;
@@ -89,4 +89,4 @@ void PackedMatrix::MultiplyAccumulate(const float* x, int m, float* y) const {
   Kernel(x, m, k_, panels_.data(), n_, y);
 }
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed

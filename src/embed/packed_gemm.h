@@ -5,12 +5,12 @@
 // spends most of its time re-packing the 40 MB of weights on every call (profiled:
 // ~13 GFLOPS, 25 ms per sentence). Pre-packed panels are streamed once per call
 // and reused from L1 for every row, which keeps small-M products memory-bound.
-#ifndef MEMSTRATA_EMBED_PACKED_GEMM_H_
-#define MEMSTRATA_EMBED_PACKED_GEMM_H_
+#ifndef STRATAMEM_EMBED_PACKED_GEMM_H_
+#define STRATAMEM_EMBED_PACKED_GEMM_H_
 
 #include <vector>
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 class PackedMatrix {
  public:
@@ -33,6 +33,6 @@ class PackedMatrix {
   std::vector<float> panels_;  // [ceil(n/16)][k][16], zero-padded past n
 };
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed
 
-#endif  // MEMSTRATA_EMBED_PACKED_GEMM_H_
+#endif  // STRATAMEM_EMBED_PACKED_GEMM_H_

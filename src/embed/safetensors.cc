@@ -9,7 +9,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 namespace {
 
 float HalfToFloat(uint16_t h) {
@@ -183,4 +183,4 @@ Result<TensorF32> SafetensorsFile::GetF32(const std::string& name) const {
   return t;
 }
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed

@@ -4,8 +4,8 @@
 // Layout: u64 little-endian header length N, N bytes of JSON
 // {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...},
 // then the data; offsets are relative to the first byte after the header.
-#ifndef MEMSTRATA_EMBED_SAFETENSORS_H_
-#define MEMSTRATA_EMBED_SAFETENSORS_H_
+#ifndef STRATAMEM_EMBED_SAFETENSORS_H_
+#define STRATAMEM_EMBED_SAFETENSORS_H_
 
 #include <cstdint>
 #include <map>
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 // A float tensor: either points into the mapping (F32, aligned) or owns a
 // converted copy (F16, BF16, unaligned F32).
@@ -64,6 +64,6 @@ class SafetensorsFile {
   std::map<std::string, Entry> entries_;
 };
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed
 
-#endif  // MEMSTRATA_EMBED_SAFETENSORS_H_
+#endif  // STRATAMEM_EMBED_SAFETENSORS_H_

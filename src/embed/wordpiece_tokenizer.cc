@@ -5,7 +5,7 @@
 #include "embed/bert_unicode.h"
 #include "embed/model_files.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 namespace {
 
 using nlohmann::json;
@@ -75,17 +75,17 @@ Result<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::Load(const std::
   const std::string vocab_path = ModelPath(model_dir, "vocab.txt");
   if (FileExists(json_path)) {
     json j;
-    MEMSTRATA_RETURN_IF_ERROR(ReadJsonFile(json_path, &j));
+    STRATAMEM_RETURN_IF_ERROR(ReadJsonFile(json_path, &j));
     try {
-      MEMSTRATA_RETURN_IF_ERROR(ParseTokenizerJson(json_path, j, &tok->config_, &tok->id_to_token_,
+      STRATAMEM_RETURN_IF_ERROR(ParseTokenizerJson(json_path, j, &tok->config_, &tok->id_to_token_,
                                                    &tok->special_, &unk_token));
     } catch (const json::exception& e) {
       return Status::Corruption("model file " + json_path + ": " + e.what());
     }
   } else if (FileExists(vocab_path)) {
     std::string text;
-    MEMSTRATA_RETURN_IF_ERROR(ReadTextFile(vocab_path, &text));
-    MEMSTRATA_RETURN_IF_ERROR(ParseVocabTxt(text, &tok->id_to_token_));
+    STRATAMEM_RETURN_IF_ERROR(ReadTextFile(vocab_path, &text));
+    STRATAMEM_RETURN_IF_ERROR(ParseVocabTxt(text, &tok->id_to_token_));
     for (const char* s : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}) {
       auto it = std::find(tok->id_to_token_.begin(), tok->id_to_token_.end(), s);
       if (it != tok->id_to_token_.end()) {
@@ -268,4 +268,4 @@ std::vector<std::string> WordPieceTokenizer::Tokenize(std::string_view text) con
   return pieces;
 }
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed

@@ -1,8 +1,8 @@
 // BERT tokenisation: BertNormalizer + BertPreTokenizer + WordPiece, giving the same
 // ids as the `tokenizers` package for a BERT tokenizer.json. Immutable after Load,
 // so one instance is safe to use from many threads.
-#ifndef MEMSTRATA_EMBED_WORDPIECE_TOKENIZER_H_
-#define MEMSTRATA_EMBED_WORDPIECE_TOKENIZER_H_
+#ifndef STRATAMEM_EMBED_WORDPIECE_TOKENIZER_H_
+#define STRATAMEM_EMBED_WORDPIECE_TOKENIZER_H_
 
 #include <cstdint>
 #include <memory>
@@ -11,9 +11,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::embed {
+namespace stratamem::embed {
 
 struct WordPieceConfig {
   bool clean_text = true;
@@ -70,6 +70,6 @@ class WordPieceTokenizer {
   int max_tokens_ = 256;
 };
 
-}  // namespace memstrata::embed
+}  // namespace stratamem::embed
 
-#endif  // MEMSTRATA_EMBED_WORDPIECE_TOKENIZER_H_
+#endif  // STRATAMEM_EMBED_WORDPIECE_TOKENIZER_H_

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 // English function words. In a small store they are rare enough for BM25 to
@@ -83,4 +83,4 @@ std::string UserFtsQuery(std::string_view user_id, const std::string& terms) {
   return out;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -1,11 +1,11 @@
 // Turns free text into a safe FTS5 MATCH expression.
-#ifndef MEMSTRATA_FTS_FTS_QUERY_H_
-#define MEMSTRATA_FTS_FTS_QUERY_H_
+#ifndef STRATAMEM_FTS_FTS_QUERY_H_
+#define STRATAMEM_FTS_FTS_QUERY_H_
 
 #include <string>
 #include <string_view>
 
-namespace memstrata {
+namespace stratamem {
 
 // Splits `text` into words (letters, digits and any non-ASCII character; all
 // else separates), quotes each as an FTS5 string and ORs them, so user text can
@@ -24,6 +24,6 @@ std::string UserFtsQuery(std::string_view user_id, const std::string& terms);
 // UTF-8 bytes (what SQLite's 'u' || hex(user_id) yields).
 std::string UserKeyToken(std::string_view user_id);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_FTS_FTS_QUERY_H_
+#endif  // STRATAMEM_FTS_FTS_QUERY_H_

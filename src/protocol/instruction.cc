@@ -1,6 +1,6 @@
 #include "protocol/instruction.h"
 
-namespace memstrata::protocol {
+namespace stratamem::protocol {
 namespace {
 
 constexpr std::string_view kInstruction =
@@ -55,4 +55,4 @@ ContextBlock FormatMemoryContext(const std::vector<std::string>& memories, size_
   return block;
 }
 
-}  // namespace memstrata::protocol
+}  // namespace stratamem::protocol

@@ -2,22 +2,22 @@
 // asks for a <memory> block (appended to the system prompt) and the read-only
 // block of remembered facts (put into the latest user message). Shared with
 // the C++ proxy so both speak exactly the same protocol.
-#ifndef MEMSTRATA_PROTOCOL_INSTRUCTION_H_
-#define MEMSTRATA_PROTOCOL_INSTRUCTION_H_
+#ifndef STRATAMEM_PROTOCOL_INSTRUCTION_H_
+#define STRATAMEM_PROTOCOL_INSTRUCTION_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace memstrata::protocol {
+namespace stratamem::protocol {
 
 // Appended to the system prompt. Short on purpose: it is paid on every call
 // (its token count is measured in docs/with-memory.md).
 std::string_view MemoryInstruction();
 
-inline constexpr std::string_view kContextOpen = "<memstrata-context>";
-inline constexpr std::string_view kContextClose = "</memstrata-context>";
+inline constexpr std::string_view kContextOpen = "<stratamem-context>";
+inline constexpr std::string_view kContextClose = "</stratamem-context>";
 
 // A memory's text made safe to sit inside the context block: '&', '<' and '>'
 // become &amp; &lt; &gt; (so no tag, in particular the block's own closing
@@ -35,6 +35,6 @@ struct ContextBlock {
 // best first, stopping before the block would exceed `max_chars` bytes.
 ContextBlock FormatMemoryContext(const std::vector<std::string>& memories, size_t max_chars);
 
-}  // namespace memstrata::protocol
+}  // namespace stratamem::protocol
 
-#endif  // MEMSTRATA_PROTOCOL_INSTRUCTION_H_
+#endif  // STRATAMEM_PROTOCOL_INSTRUCTION_H_

@@ -9,7 +9,7 @@
 
 #include "util/utf8.h"
 
-namespace memstrata::protocol {
+namespace stratamem::protocol {
 namespace {
 
 using Json = nlohmann::json;
@@ -297,4 +297,4 @@ void ParseBlockBody(std::string_view body, bool closed, const ParseOptions& opti
   }
 }
 
-}  // namespace memstrata::protocol
+}  // namespace stratamem::protocol

@@ -4,18 +4,18 @@
 // This file parses the text inside one block. Finding blocks in a reply (whole
 // or streamed) is stream_filter.h. Used by Python's with_memory() and meant for
 // the C++ HTTP proxy too, so it depends on nothing but the standard library,
-// nlohmann::json and memstrata/scope.h.
-#ifndef MEMSTRATA_PROTOCOL_MEMORY_BLOCK_H_
-#define MEMSTRATA_PROTOCOL_MEMORY_BLOCK_H_
+// nlohmann::json and stratamem/scope.h.
+#ifndef STRATAMEM_PROTOCOL_MEMORY_BLOCK_H_
+#define STRATAMEM_PROTOCOL_MEMORY_BLOCK_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "memstrata/scope.h"
+#include "stratamem/scope.h"
 
-namespace memstrata::protocol {
+namespace stratamem::protocol {
 
 // One fact the model asked to remember.
 struct Fact {
@@ -48,6 +48,6 @@ struct BlockParse {
 void ParseBlockBody(std::string_view body, bool closed, const ParseOptions& options,
                     BlockParse* out);
 
-}  // namespace memstrata::protocol
+}  // namespace stratamem::protocol
 
-#endif  // MEMSTRATA_PROTOCOL_MEMORY_BLOCK_H_
+#endif  // STRATAMEM_PROTOCOL_MEMORY_BLOCK_H_

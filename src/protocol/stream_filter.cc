@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace memstrata::protocol {
+namespace stratamem::protocol {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -157,4 +157,4 @@ ReplyParse ParseReply(std::string_view reply, const ParseOptions& options) {
   return filter.result();
 }
 
-}  // namespace memstrata::protocol
+}  // namespace stratamem::protocol

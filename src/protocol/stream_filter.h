@@ -13,8 +13,8 @@
 // Tags are matched ASCII-case-insensitively; an unclosed block (reply cut by
 // max_tokens) is swallowed to the end and its complete facts kept.
 // Not thread-safe: one filter per reply (per choice).
-#ifndef MEMSTRATA_PROTOCOL_STREAM_FILTER_H_
-#define MEMSTRATA_PROTOCOL_STREAM_FILTER_H_
+#ifndef STRATAMEM_PROTOCOL_STREAM_FILTER_H_
+#define STRATAMEM_PROTOCOL_STREAM_FILTER_H_
 
 #include <string>
 #include <string_view>
@@ -22,7 +22,7 @@
 
 #include "protocol/memory_block.h"
 
-namespace memstrata::protocol {
+namespace stratamem::protocol {
 
 inline constexpr std::string_view kOpenTag = "<memory>";
 inline constexpr std::string_view kCloseTag = "</memory>";
@@ -74,6 +74,6 @@ class StreamFilter {
 // The whole reply at once (the non-streaming path).
 ReplyParse ParseReply(std::string_view reply, const ParseOptions& options = {});
 
-}  // namespace memstrata::protocol
+}  // namespace stratamem::protocol
 
-#endif  // MEMSTRATA_PROTOCOL_STREAM_FILTER_H_
+#endif  // STRATAMEM_PROTOCOL_STREAM_FILTER_H_

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-namespace memstrata {
+namespace stratamem {
 
 std::vector<FusedHit> CollectHits(const std::vector<RankedHit>& vector_hits,
                                   const std::vector<RankedHit>& text_hits) {
@@ -51,4 +51,4 @@ std::vector<FusedHit> FuseRanks(const std::vector<RankedHit>& vector_hits,
   return hits;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -13,13 +13,13 @@
 //   score(d) = fused(d) / sum over lists L in play: w_L / (k + 1)
 // so a memory ranked first by every signal in play scores 1.0. k = 60
 // (Cormack et al. 2009).
-#ifndef MEMSTRATA_SEARCH_FUSION_H_
-#define MEMSTRATA_SEARCH_FUSION_H_
+#ifndef STRATAMEM_SEARCH_FUSION_H_
+#define STRATAMEM_SEARCH_FUSION_H_
 
 #include <cstdint>
 #include <vector>
 
-namespace memstrata {
+namespace stratamem {
 
 struct RankedHit {
   int64_t seq;
@@ -83,6 +83,6 @@ std::vector<FusedHit> FuseScores(const std::vector<RankedHit>& vector_hits,
   return hits;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_SEARCH_FUSION_H_
+#endif  // STRATAMEM_SEARCH_FUSION_H_

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace memstrata {
+namespace stratamem {
 
 VectorPlan PlanVectorSearch(const PlanInput& in) {
   VectorPlan plan;
@@ -25,4 +25,4 @@ VectorPlan PlanVectorSearch(const PlanInput& in) {
   return plan;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

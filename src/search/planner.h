@@ -7,14 +7,14 @@
 // fraction of the index the viewer may see), so it wins for a large list that
 // is a large share of the index. Both thresholds were measured on this
 // project's reference machine (docs/architecture.md, "Planner").
-#ifndef MEMSTRATA_SEARCH_PLANNER_H_
-#define MEMSTRATA_SEARCH_PLANNER_H_
+#ifndef STRATAMEM_SEARCH_PLANNER_H_
+#define STRATAMEM_SEARCH_PLANNER_H_
 
 #include <cstddef>
 
-#include "memstrata/options.h"
+#include "stratamem/options.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // Below this many candidate rows the exact scan is as fast as HNSW (dim 384,
 // viewer sees the whole index); a smaller share raises it (planner.cc).
@@ -38,6 +38,6 @@ struct VectorPlan {
 
 VectorPlan PlanVectorSearch(const PlanInput& in);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_SEARCH_PLANNER_H_
+#endif  // STRATAMEM_SEARCH_PLANNER_H_

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 constexpr double kMicrosPerDay = 86400.0 * 1e6;
@@ -70,4 +70,4 @@ std::string ExplainScore(const SearchRequest& r, int64_t now_us, const SearchRes
   return buf;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

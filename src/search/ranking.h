@@ -12,18 +12,18 @@
 // over a good one: an additive mix did, an important memory about coffee
 // outranking the only one about package managers for "package manager".
 // min_score applies to relevance. See docs/architecture.md, "Ranking".
-#ifndef MEMSTRATA_SEARCH_RANKING_H_
-#define MEMSTRATA_SEARCH_RANKING_H_
+#ifndef STRATAMEM_SEARCH_RANKING_H_
+#define STRATAMEM_SEARCH_RANKING_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "memstrata/options.h"
-#include "memstrata/record.h"
-#include "memstrata/status.h"
+#include "stratamem/options.h"
+#include "stratamem/record.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // Access counts saturate here: log2(1 + 31) / 5 = 1.
 inline constexpr double kAccessSaturationLog2 = 5.0;
@@ -76,6 +76,6 @@ std::vector<size_t> MmrOrder(const std::vector<SearchResult>& results, size_t k,
   return picked;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_SEARCH_RANKING_H_
+#endif  // STRATAMEM_SEARCH_RANKING_H_

@@ -1,12 +1,12 @@
-// The visibility rule (memstrata::IsVisible) as a SQL predicate over the
+// The visibility rule (stratamem::IsVisible) as a SQL predicate over the
 // memories table aliased `m`, with named parameters :vu :vs :va :vt.
-#ifndef MEMSTRATA_SEARCH_VISIBILITY_SQL_H_
-#define MEMSTRATA_SEARCH_VISIBILITY_SQL_H_
+#ifndef STRATAMEM_SEARCH_VISIBILITY_SQL_H_
+#define STRATAMEM_SEARCH_VISIBILITY_SQL_H_
 
-#include "memstrata/scope.h"
+#include "stratamem/scope.h"
 #include "store/sqlite_db.h"
 
-namespace memstrata {
+namespace stratamem {
 
 inline constexpr const char* kVisibleSql =
     "(m.user_id = :vu AND (m.scope = 0 OR (:vs <> '' AND m.session_id = :vs AND ("
@@ -21,6 +21,6 @@ inline void BindViewer(Stmt* stmt, const ScopeContext& viewer) {
       .BindNamed(":vt", viewer.turn_id);
 }
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_SEARCH_VISIBILITY_SQL_H_
+#endif  // STRATAMEM_SEARCH_VISIBILITY_SQL_H_

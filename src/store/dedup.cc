@@ -6,7 +6,7 @@
 
 #include "util/utf8.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 struct Words {
@@ -74,4 +74,4 @@ bool SameWordsNearly(std::string_view a, std::string_view b) {
   return WordEditDistance(wa.words, wb.words) <= allowed;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

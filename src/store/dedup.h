@@ -3,18 +3,18 @@
 // "meeting at 4pm", or "uses uv, not pip" from "uses pip, not uv", and a
 // wrong merge loses the newer fact. So a near-duplicate must also say the
 // same thing in (almost) the same words.
-#ifndef MEMSTRATA_STORE_DEDUP_H_
-#define MEMSTRATA_STORE_DEDUP_H_
+#ifndef STRATAMEM_STORE_DEDUP_H_
+#define STRATAMEM_STORE_DEDUP_H_
 
 #include <string_view>
 
-namespace memstrata {
+namespace stratamem {
 
 // True when, after normalisation (NFKC, case folding), `a` and `b` have the
 // same numbers in the same order and their word sequences differ by at most
 // max(1, 20% of the longer one) insertions, deletions or substitutions.
 bool SameWordsNearly(std::string_view a, std::string_view b);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_STORE_DEDUP_H_
+#endif  // STRATAMEM_STORE_DEDUP_H_

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace memstrata {
+namespace stratamem {
 
 static_assert(std::endian::native == std::endian::little,
               "the vector encoding assumes a little-endian host; add byte swapping to port");
@@ -71,4 +71,4 @@ bool DecodeVector(std::string_view blob, int dimension, float* out) {
   return true;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

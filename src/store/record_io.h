@@ -1,15 +1,15 @@
 // Reading memory rows and encoding vectors as stored (docs/format.md).
-#ifndef MEMSTRATA_STORE_RECORD_IO_H_
-#define MEMSTRATA_STORE_RECORD_IO_H_
+#ifndef STRATAMEM_STORE_RECORD_IO_H_
+#define STRATAMEM_STORE_RECORD_IO_H_
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "memstrata/record.h"
+#include "stratamem/record.h"
 #include "store/sqlite_db.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // The columns ReadRecord expects, in order, for a query over `memories m`.
 inline constexpr const char* kRecordColumns =
@@ -27,7 +27,7 @@ int64_t ReadRecord(const Stmt& stmt, MemoryRecord* out);
 Status ReadRecords(Stmt* stmt, std::vector<MemoryRecord>* out);
 
 // Vectors are stored as little-endian IEEE-754 float32 (the host order on every
-// platform memstrata builds for; a static_assert guards it).
+// platform stratamem builds for; a static_assert guards it).
 // JSON array text of agent names <-> vector.
 std::vector<std::string> ParseSources(const std::string& json);
 std::string SourcesJson(const std::vector<std::string>& sources);
@@ -35,6 +35,6 @@ std::string SourcesJson(const std::vector<std::string>& sources);
 std::string EncodeVector(const std::vector<float>& v);
 bool DecodeVector(std::string_view blob, int dimension, float* out);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_STORE_RECORD_IO_H_
+#endif  // STRATAMEM_STORE_RECORD_IO_H_

@@ -2,7 +2,9 @@
 
 #include <string>
 
-namespace memstrata {
+#include "util/compat_names.h"
+
+namespace stratamem {
 namespace {
 
 // Migration 1: records, vectors (same file, same transaction), and the FTS5
@@ -130,6 +132,22 @@ Status SetMeta(Db* db, const std::string& key, const std::string& value) {
   return stmt->Run();
 }
 
+namespace {
+
+// A store written under the project's old name gets the new magic, in its own
+// transaction (re-checked under the lock: another process may have done it).
+Status RenameLegacyMagic(Db* db) {
+  auto txn = Transaction::Begin(db, /*immediate=*/true);
+  if (!txn.ok()) return txn.status();
+  auto magic = GetMeta(db, "magic");
+  if (!magic.ok()) return magic.status();
+  if (*magic != kLegacyStoreMagic) return Status::OK();
+  STRATAMEM_RETURN_IF_ERROR(SetMeta(db, "magic", kStoreMagic));
+  return (*txn)->Commit();
+}
+
+}  // namespace
+
 Status Migrate(Db* db, bool read_only) { return MigrateTo(db, read_only, kSchemaVersion); }
 
 Status MigrateTo(Db* db, bool read_only, int target_version) {
@@ -137,7 +155,7 @@ Status MigrateTo(Db* db, bool read_only, int target_version) {
   auto tables = db->QueryInt("SELECT count(*) FROM sqlite_master");
   if (!tables.ok()) {
     if (tables.status().code() == Status::Code::kCorruption) {
-      return Status::Corruption("not a memstrata store (the file is not a SQLite database or is damaged)");
+      return Status::Corruption("not a stratamem store (the file is not a SQLite database or is damaged)");
     }
     return tables.status();
   }
@@ -152,14 +170,17 @@ Status MigrateTo(Db* db, bool read_only, int target_version) {
       if (!m.ok()) return m.status();
       magic = *m;
     }
-    if (magic != kStoreMagic) {
-      return Status::Corruption("not a memstrata store (a SQLite database with other tables); left untouched");
+    if (magic == kLegacyStoreMagic) {
+      // Written before the rename: the same format under the old name.
+      if (!read_only) STRATAMEM_RETURN_IF_ERROR(RenameLegacyMagic(db));
+    } else if (magic != kStoreMagic) {
+      return Status::Corruption("not a stratamem store (a SQLite database with other tables); left untouched");
     }
   }
   if (*version > kSchemaVersion) {
     return Status::NotSupported("store schema version " + std::to_string(*version) +
-                                " is newer than this memstrata (" + std::to_string(kSchemaVersion) +
-                                "); upgrade memstrata");
+                                " is newer than this stratamem (" + std::to_string(kSchemaVersion) +
+                                "); upgrade stratamem");
   }
   if (*version >= target_version) return Status::OK();
   if (read_only) return Status::IOError("store needs a schema upgrade but was opened read-only");
@@ -172,13 +193,13 @@ Status MigrateTo(Db* db, bool read_only, int target_version) {
     auto now = db->QueryInt("PRAGMA user_version");
     if (!now.ok()) return now.status();
     if (*now >= m.version) continue;
-    MEMSTRATA_RETURN_IF_ERROR(db->Exec(m.sql));
-    if (m.version == 1) MEMSTRATA_RETURN_IF_ERROR(SetMeta(db, "magic", kStoreMagic));
-    MEMSTRATA_RETURN_IF_ERROR(SetMeta(db, "schema_version", std::to_string(m.version)));
-    MEMSTRATA_RETURN_IF_ERROR(db->Exec("PRAGMA user_version = " + std::to_string(m.version)));
-    MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+    STRATAMEM_RETURN_IF_ERROR(db->Exec(m.sql));
+    if (m.version == 1) STRATAMEM_RETURN_IF_ERROR(SetMeta(db, "magic", kStoreMagic));
+    STRATAMEM_RETURN_IF_ERROR(SetMeta(db, "schema_version", std::to_string(m.version)));
+    STRATAMEM_RETURN_IF_ERROR(db->Exec("PRAGMA user_version = " + std::to_string(m.version)));
+    STRATAMEM_RETURN_IF_ERROR((*txn)->Commit());
   }
   return Status::OK();
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -1,6 +1,6 @@
 #include "store/sqlite_db.h"
 
-namespace memstrata {
+namespace stratamem {
 
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::OK();
@@ -134,7 +134,7 @@ Result<std::string> Db::QueryText(std::string_view sql) {
 }
 
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Db* db, bool immediate) {
-  MEMSTRATA_RETURN_IF_ERROR(db->Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
+  STRATAMEM_RETURN_IF_ERROR(db->Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
   return std::unique_ptr<Transaction>(new Transaction(db));
 }
 
@@ -148,4 +148,4 @@ Status Transaction::Commit() {
   return st;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -1,7 +1,7 @@
 // Thin RAII wrappers over the SQLite C API that turn result codes into Status.
 // Not thread-safe: the store serialises access to one Db.
-#ifndef MEMSTRATA_STORE_SQLITE_DB_H_
-#define MEMSTRATA_STORE_SQLITE_DB_H_
+#ifndef STRATAMEM_STORE_SQLITE_DB_H_
+#define STRATAMEM_STORE_SQLITE_DB_H_
 
 #include <sqlite3.h>
 
@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // Maps a SQLite result code (and the connection's message) to a Status.
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
@@ -104,6 +104,6 @@ class Transaction {
   bool done_ = false;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_STORE_SQLITE_DB_H_
+#endif  // STRATAMEM_STORE_SQLITE_DB_H_

@@ -11,7 +11,7 @@
 #include "util/utf8.h"
 #include "vector/dot.h"
 
-namespace memstrata {
+namespace stratamem {
 
 MemoryStore::~MemoryStore() = default;
 
@@ -54,7 +54,7 @@ Result<std::unique_ptr<MemoryStore>> SqliteStore::Open(const OpenOptions& option
     return Status::InvalidArgument("hnsw_m must be >= 2 and hnsw_ef_construction, hnsw_ef_search >= 1");
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(options, std::move(embedder)));
-  MEMSTRATA_RETURN_IF_ERROR(store->Init());
+  STRATAMEM_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<MemoryStore>(std::move(store));
 }
 
@@ -63,18 +63,18 @@ Status SqliteStore::Init() {
   auto db = Db::Open(options_.db_path, options_.read_only, options_.create_if_missing);
   if (!db.ok()) return db.status();
   db_ = std::move(db).value();
-  MEMSTRATA_RETURN_IF_ERROR(db_->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
-  MEMSTRATA_RETURN_IF_ERROR(Migrate(db_.get(), options_.read_only));
+  STRATAMEM_RETURN_IF_ERROR(db_->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
+  STRATAMEM_RETURN_IF_ERROR(Migrate(db_.get(), options_.read_only));
   if (options_.db_path != ":memory:" && !options_.read_only) {
     // WAL: readers never block the writer and a commit is one append.
     auto mode = db_->QueryText("PRAGMA journal_mode = WAL");
     if (!mode.ok()) return mode.status();
   }
   const char* sync = options_.durability == Durability::kFull ? "FULL" : "NORMAL";
-  MEMSTRATA_RETURN_IF_ERROR(db_->Exec(std::string("PRAGMA synchronous = ") + sync));
-  MEMSTRATA_RETURN_IF_ERROR(CheckModelLocked());
+  STRATAMEM_RETURN_IF_ERROR(db_->Exec(std::string("PRAGMA synchronous = ") + sync));
+  STRATAMEM_RETURN_IF_ERROR(CheckModelLocked());
   cache_.Reset(dim_);
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  STRATAMEM_RETURN_IF_ERROR(SyncCacheLocked());
   return OpenAnnLocked();
 }
 
@@ -111,8 +111,8 @@ Status SqliteStore::CheckModelLocked() {
   if (options_.read_only || dim_ == 0) return Status::OK();
   auto txn = Transaction::Begin(db_.get(), true);
   if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SetMeta(db_.get(), "dimension", std::to_string(dim_)));
-  MEMSTRATA_RETURN_IF_ERROR(SetMeta(db_.get(), "embedder_model", model));
+  STRATAMEM_RETURN_IF_ERROR(SetMeta(db_.get(), "dimension", std::to_string(dim_)));
+  STRATAMEM_RETURN_IF_ERROR(SetMeta(db_.get(), "embedder_model", model));
   return (*txn)->Commit();
 }
 
@@ -151,8 +151,8 @@ int SqliteStore::dimension() const {
 Result<std::unique_ptr<Transaction>> SqliteStore::BeginWriteLocked() {
   auto txn = Transaction::Begin(db_.get(), /*immediate=*/true);
   if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
-  MEMSTRATA_RETURN_IF_ERROR(FlushAccessLocked());
+  STRATAMEM_RETURN_IF_ERROR(SyncCacheLocked());
+  STRATAMEM_RETURN_IF_ERROR(FlushAccessLocked());
   return txn;
 }
 
@@ -173,12 +173,12 @@ Status SqliteStore::SyncCacheLocked() {
   // seq is AUTOINCREMENT (never reused), so rows added elsewhere are exactly
   // those above our max; if the counts then differ, something was deleted or
   // retired by a new version: reload.
-  MEMSTRATA_RETURN_IF_ERROR(LoadRowsLocked(cache_.max_seq()));
+  STRATAMEM_RETURN_IF_ERROR(LoadRowsLocked(cache_.max_seq()));
   auto count = db_->QueryInt("SELECT count(*) FROM memories WHERE valid_to IS NULL");
   if (!count.ok()) return count.status();
   if (static_cast<size_t>(*count) != cache_.size()) {
     cache_.Reset(dim_);
-    MEMSTRATA_RETURN_IF_ERROR(LoadRowsLocked(0));
+    STRATAMEM_RETURN_IF_ERROR(LoadRowsLocked(0));
     auto repaired = cache_.ReconcileAnn();  // drop from the index what was deleted elsewhere
     if (!repaired.ok()) return repaired.status();
   }
@@ -222,7 +222,7 @@ Result<Stmt> SqliteStore::LatestVersionLocked(const std::string& select_from, co
 
 Result<MemoryRecord> SqliteStore::Get(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   auto stmt = LatestVersionLocked(std::string("SELECT ") + kRecordColumns + " FROM memories m", id);
   if (!stmt.ok()) return stmt.status();
   MemoryRecord rec;
@@ -232,7 +232,7 @@ Result<MemoryRecord> SqliteStore::Get(const std::string& id) {
 
 Result<std::vector<float>> SqliteStore::GetVector(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   auto stmt = LatestVersionLocked("SELECT v.dimension, v.data FROM memories m JOIN vectors v ON v.seq = m.seq", id);
   if (!stmt.ok()) return stmt.status();
   std::vector<float> v(static_cast<size_t>(stmt->Int(0)));
@@ -265,14 +265,14 @@ Result<std::vector<MemoryRecord>> SqliteStore::List(const ListRequest& request) 
   }
   sql += " ORDER BY m.created_at DESC, m.id DESC, m.version DESC LIMIT :limit OFFSET :offset";
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   auto stmt = db_->Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, c);
   stmt->Bind(stmt->ParamIndex(":limit"), static_cast<int64_t>(request.limit > 0 ? request.limit : -1));
   stmt->Bind(stmt->ParamIndex(":offset"), static_cast<int64_t>(request.offset));
   std::vector<MemoryRecord> out;
-  MEMSTRATA_RETURN_IF_ERROR(ReadRecords(&*stmt, &out));
+  STRATAMEM_RETURN_IF_ERROR(ReadRecords(&*stmt, &out));
   return out;
 }
 
@@ -288,7 +288,7 @@ Status SqliteStore::Delete(const std::string& id) {
 // their vectors leave the cache and the query-cache entries that saw them go.
 Result<int64_t> SqliteStore::DeleteWhere(const std::string& where, const std::function<void(Stmt*)>& bind) {
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
   auto stmt = db_->Prepare("DELETE FROM memories WHERE " + where +
@@ -305,7 +305,7 @@ Result<int64_t> SqliteStore::DeleteWhere(const std::string& where, const std::fu
     rows.push_back({static_cast<Scope>(stmt->Int(1)),
                     ScopeContext{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}});
   }
-  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+  STRATAMEM_RETURN_IF_ERROR((*txn)->Commit());
   for (int64_t seq : seqs) cache_.Remove(seq);
   for (const auto& [scope, ctx] : rows) query_cache_.InvalidateVisible(scope, ctx);
   return static_cast<int64_t>(seqs.size());
@@ -330,7 +330,7 @@ Result<int64_t> SqliteStore::Clear(const ScopeContext& c) {
 
 Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   StoreStats s;
   std::string where = std::string(kCurrentSql) + " AND " + (c.user_id.empty() ? "1" : kVisibleSql);
   auto stmt = db_->Prepare("SELECT m.scope, count(*) FROM memories m WHERE " + where + " GROUP BY m.scope");
@@ -373,7 +373,7 @@ Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
 
 Status SqliteStore::Verify() {
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   auto check = db_->QueryText("PRAGMA integrity_check");
   if (!check.ok()) return check.status();
   if (*check != "ok") return Status::Corruption("integrity_check: " + *check);
@@ -384,7 +384,7 @@ Status SqliteStore::Verify() {
       "(SELECT count(*) FROM vectors v WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = v.seq))");
   if (!orphans.ok()) return orphans.status();
   if (*orphans != 0) return Status::Corruption(std::to_string(*orphans) + " memories and vectors do not pair up");
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  STRATAMEM_RETURN_IF_ERROR(SyncCacheLocked());
   auto count = db_->QueryInt("SELECT count(*) FROM memories WHERE valid_to IS NULL");
   if (!count.ok()) return count.status();
   if (static_cast<size_t>(*count) != cache_.size()) {
@@ -394,4 +394,4 @@ Status SqliteStore::Verify() {
   return VerifyAnnLocked();
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

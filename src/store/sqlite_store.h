@@ -1,8 +1,8 @@
 // SqliteStore: the embedded MemoryStore. SQLite holds records, vectors and the
 // FTS5 index (one file, one transaction per write); VectorCache is derived
 // from it and kept in step with other processes' writes via PRAGMA data_version.
-#ifndef MEMSTRATA_STORE_SQLITE_STORE_H_
-#define MEMSTRATA_STORE_SQLITE_STORE_H_
+#ifndef STRATAMEM_STORE_SQLITE_STORE_H_
+#define STRATAMEM_STORE_SQLITE_STORE_H_
 
 #include <atomic>
 #include <cstdint>
@@ -17,14 +17,14 @@
 
 #include "cache/lru_cache.h"
 #include "cache/query_cache.h"
-#include "memstrata/env.h"
-#include "memstrata/store.h"
+#include "stratamem/env.h"
+#include "stratamem/store.h"
 #include "search/fusion.h"
 #include "search/planner.h"
 #include "store/sqlite_db.h"
 #include "vector/vector_cache.h"
 
-namespace memstrata {
+namespace stratamem {
 
 class SqliteStore final : public MemoryStore {
  public:
@@ -144,6 +144,6 @@ class SqliteStore final : public MemoryStore {
   LruCache<std::vector<float>> embed_cache_;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_STORE_SQLITE_STORE_H_
+#endif  // STRATAMEM_STORE_SQLITE_STORE_H_

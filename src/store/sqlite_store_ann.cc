@@ -8,7 +8,7 @@
 #include "store/record_io.h"
 #include "store/sqlite_store.h"
 
-namespace memstrata {
+namespace stratamem {
 
 static_assert(static_cast<int>(HnswScalar::kF16) == static_cast<int>(IndexScalar::kF16) &&
               static_cast<int>(HnswScalar::kI8) == static_cast<int>(IndexScalar::kI8));
@@ -53,7 +53,7 @@ Status SqliteStore::OpenAnnLocked() {
 Status SqliteStore::BuildAnnLocked() {
   if (dim_ == 0) return Status::OK();
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  MEMSTRATA_RETURN_IF_ERROR(cache_.BuildAnn(AnnParamsLocked(), threads));
+  STRATAMEM_RETURN_IF_ERROR(cache_.BuildAnn(AnnParamsLocked(), threads));
   ann_source_ = "built";
   ann_repaired_ = 0;
   // Saved at once, so the next open does not pay for the build again; a
@@ -79,7 +79,7 @@ void SqliteStore::BuildAnnInBackground(HnswParams params) {
   auto build = [&]() -> Result<std::unique_ptr<HnswIndex>> {
     auto db = Db::Open(options_.db_path, /*read_only=*/true, /*create=*/false);
     if (!db.ok()) return db.status();
-    MEMSTRATA_RETURN_IF_ERROR((*db)->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
+    STRATAMEM_RETURN_IF_ERROR((*db)->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
     auto index = HnswIndex::Create(params);
     if (!index.ok()) return index.status();
     auto txn = Transaction::Begin(db->get(), /*immediate=*/false);  // one snapshot for every chunk
@@ -110,7 +110,7 @@ void SqliteStore::BuildAnnInBackground(HnswParams params) {
         seqs.push_back(stmt->Int(0));
       }
       if (closing_) return Status::IOError("the store is closing");
-      MEMSTRATA_RETURN_IF_ERROR((*index)->AddMany(seqs, vecs.data(), threads));
+      STRATAMEM_RETURN_IF_ERROR((*index)->AddMany(seqs, vecs.data(), threads));
     }
     return index;
   };
@@ -137,7 +137,7 @@ void SqliteStore::BuildAnnInBackground(HnswParams params) {
 Status SqliteStore::SaveAnnLocked() {
   std::string path = AnnPathLocked();
   if (!cache_.ann() || !cache_.ann_dirty() || path.empty() || options_.read_only) return Status::OK();
-  MEMSTRATA_RETURN_IF_ERROR(cache_.ann()->Save(path));
+  STRATAMEM_RETURN_IF_ERROR(cache_.ann()->Save(path));
   cache_.MarkAnnSaved();
   return Status::OK();
 }
@@ -157,4 +157,4 @@ Status SqliteStore::VerifyAnnLocked() const {
   return Status::OK();
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

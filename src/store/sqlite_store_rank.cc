@@ -8,7 +8,7 @@
 #include "store/sqlite_store.h"
 #include "vector/dot.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 // How many of the best fused candidates the signals (and MMR) may reorder.
@@ -119,10 +119,10 @@ Status SqliteStore::FlushAccessLocked() {
   for (const auto& [id, access] : pending_access_) {
     stmt->Reset();
     stmt->Bind(1, id).Bind(2, access.first).Bind(3, access.second);
-    MEMSTRATA_RETURN_IF_ERROR(stmt->Run());
+    STRATAMEM_RETURN_IF_ERROR(stmt->Run());
   }
   pending_access_.clear();  // a rollback of this transaction loses them: they are a hint
   return Status::OK();
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -17,7 +17,7 @@
 #include "util/utf8.h"
 #include "vector/dot.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 constexpr int kMaxTopK = 1000;
@@ -107,7 +107,7 @@ Result<std::unordered_set<int64_t>> SqliteStore::FilteredSeqsLocked(const Search
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, r.context);
   BindTime(&*stmt, r);
-  MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
+  STRATAMEM_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
   std::unordered_set<int64_t> seqs;
   while (true) {
     auto row = stmt->Step();
@@ -127,7 +127,7 @@ Result<std::vector<RankedHit>> SqliteStore::VectorHitsAsOfLocked(const SearchReq
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, r.context);
   BindTime(&*stmt, r);
-  MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
+  STRATAMEM_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
   std::vector<RankedHit> hits;
   std::vector<float> vec(static_cast<size_t>(dim_));
   while (true) {
@@ -193,7 +193,7 @@ Result<std::vector<RankedHit>> SqliteStore::VectorHitsLocked(const SearchRequest
   if (plan.use_hnsw && !cache_.ann()) {
     // First query that needs the index (kAuto): built in the background; this
     // query (and those until it is ready) scans exactly.
-    MEMSTRATA_RETURN_IF_ERROR(StartAnnBuildLocked());
+    STRATAMEM_RETURN_IF_ERROR(StartAnnBuildLocked());
   }
   std::vector<VectorHit> hits = plan.use_hnsw && cache_.ann()
                                     ? cache_.SearchAnn(query.data(), viewer, depth, plan.ef, accept)
@@ -222,7 +222,7 @@ Result<std::vector<RankedHit>> SqliteStore::TextHitsLocked(const SearchRequest& 
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, r.context);
   BindTime(&*stmt, r);
-  MEMSTRATA_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
+  STRATAMEM_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
   bool narrow = cache_.UserRows(cache_.KeysForViewer(r.context).user) * 2 < cache_.size();
   stmt->BindNamed(":q", narrow ? UserFtsQuery(r.context.user_id, fts) : fts);
   stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(depth));
@@ -241,20 +241,20 @@ Result<std::vector<float>> SqliteStore::EmbedQuery(const std::string& query) {
     if (const std::vector<float>* v = embed_cache_.Find(query)) return *v;
   }
   std::vector<float> vec;
-  MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(query, &vec));
+  STRATAMEM_RETURN_IF_ERROR(embedder_->Embed(query, &vec));
   std::lock_guard<std::mutex> lock(embed_cache_mu_);
   embed_cache_.Put(query, vec);
   return vec;
 }
 
 Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
-  MEMSTRATA_RETURN_IF_ERROR(ValidateSearch(r));
-  MEMSTRATA_RETURN_IF_ERROR(ValidateRanking(r));
+  STRATAMEM_RETURN_IF_ERROR(ValidateSearch(r));
+  STRATAMEM_RETURN_IF_ERROR(ValidateRanking(r));
   std::string cache_key = options_.cache_enabled ? QueryCache::Key(r) : std::string();
   if (!cache_key.empty()) {
     std::lock_guard<std::mutex> lock(mu_);
-    MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-    MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());  // another process's write empties the cache
+    STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
+    STRATAMEM_RETURN_IF_ERROR(SyncCacheLocked());  // another process's write empties the cache
     std::vector<SearchResult> cached;
     int64_t now = env_->NowMicros();
     if (query_cache_.Get(cache_key, now, &cached)) {
@@ -272,8 +272,8 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   }
 
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
-  MEMSTRATA_RETURN_IF_ERROR(SyncCacheLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(SyncCacheLocked());
   size_t depth = CandidateDepth(r.top_k);
 
   // Metadata filters narrow the candidate set before ranking, like scopes do.
@@ -334,4 +334,4 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   return results;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -15,7 +15,7 @@
 #include "util/utf8.h"
 #include "vector/dot.h"
 
-namespace memstrata {
+namespace stratamem {
 
 Result<std::vector<std::vector<float>>> SqliteStore::EmbedTexts(const std::vector<std::string>& texts) {
   std::vector<std::vector<float>> out;
@@ -30,7 +30,7 @@ Status SqliteStore::AcceptDimensionLocked(size_t n) {
     if (n == 0) return Status::DimensionMismatch("the embedder returned an empty vector");
     dim_ = static_cast<int>(n);
     cache_.Reset(dim_);
-    MEMSTRATA_RETURN_IF_ERROR(SetMeta(db_.get(), "dimension", std::to_string(dim_)));
+    STRATAMEM_RETURN_IF_ERROR(SetMeta(db_.get(), "dimension", std::to_string(dim_)));
     return SetMeta(db_.get(), "embedder_model", embedder_->model_id());
   }
   if (n != static_cast<size_t>(dim_)) {
@@ -70,7 +70,7 @@ Status SqliteStore::InsertRowLocked(const MemoryRecord& rec, const std::vector<f
       .Bind(19, rec.seen_count).Bind(20, rec.last_seen_at).Bind(21, rec.access_count)
       .Bind(22, rec.last_accessed_at);
   if (rec.valid_to != 0) insert->Bind(16, rec.valid_to); else insert->BindNull(16);
-  MEMSTRATA_RETURN_IF_ERROR(insert->Run());
+  STRATAMEM_RETURN_IF_ERROR(insert->Run());
   *seq = sqlite3_last_insert_rowid(db_->raw());
   std::string blob = EncodeVector(vector);
   auto insert_vec = db_->Prepare("INSERT INTO vectors(seq, dimension, data) VALUES (?1, ?2, ?3)");
@@ -145,11 +145,11 @@ Result<std::vector<SaveOutcome>> SqliteStore::InsertRows(std::vector<PendingRow>
     if (!L2Normalize(&v)) return Status::InvalidArgument("vector is zero or not finite");
   }
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   if (options_.read_only) return Status::IOError("the store was opened read-only");
   auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
-  for (const auto& v : vectors) MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(v.size()));
+  for (const auto& v : vectors) STRATAMEM_RETURN_IF_ERROR(AcceptDimensionLocked(v.size()));
   // Rows join the cache as they are inserted, so a batch dedups against
   // itself; on failure they are taken out again with the rollback.
   std::vector<int64_t> added;
@@ -213,7 +213,7 @@ Result<std::vector<SaveOutcome>> SqliteStore::SaveDetailed(const std::vector<Sav
 
 Result<std::string> SqliteStore::SaveWithVector(const SaveRequest& request, const std::vector<float>& vector) {
   std::string metadata;
-  MEMSTRATA_RETURN_IF_ERROR(ValidateSave(request, options_.max_content_bytes, &metadata));
+  STRATAMEM_RETURN_IF_ERROR(ValidateSave(request, options_.max_content_bytes, &metadata));
   std::vector<PendingRow> rows{NewRow(request, std::move(metadata), env_->NowMicros())};
   std::vector<std::vector<float>> vectors{vector};
   auto out = InsertRows(rows, vectors);
@@ -238,14 +238,14 @@ Result<bool> SqliteStore::Import(const MemoryRecord& record, const std::vector<f
   check.metadata_json = record.metadata_json;
   std::vector<PendingRow> rows(1);
   rows[0].record = record;
-  MEMSTRATA_RETURN_IF_ERROR(ValidateSave(check, options_.max_content_bytes, &rows[0].record.metadata_json));
+  STRATAMEM_RETURN_IF_ERROR(ValidateSave(check, options_.max_content_bytes, &rows[0].record.metadata_json));
   MemoryRecord& rec = rows[0].record;
   if (rec.valid_from == 0) rec.valid_from = rec.updated_at;
   if (rec.last_seen_at == 0) rec.last_seen_at = rec.updated_at;
   if (rec.seen_count < 1) rec.seen_count = 1;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+    STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
     auto stmt = db_->Prepare("SELECT 1 FROM memories WHERE id = ?1 AND version = ?2");
     if (!stmt.ok()) return stmt.status();
     stmt->Bind(1, record.id).Bind(2, record.version);
@@ -300,7 +300,7 @@ Result<std::pair<int64_t, MemoryRecord>> SqliteStore::CurrentLocked(const std::s
 
 Result<std::vector<float>> SqliteStore::EmbedNormalized(const std::string& text) {
   std::vector<float> vec;
-  MEMSTRATA_RETURN_IF_ERROR(embedder_->Embed(text, &vec));
+  STRATAMEM_RETURN_IF_ERROR(embedder_->Embed(text, &vec));
   if (!L2Normalize(&vec)) return Status::EmbedderError("the embedder returned a zero vector");
   return vec;
 }
@@ -311,23 +311,23 @@ Result<std::vector<float>> SqliteStore::EmbedNormalized(const std::string& text)
 Result<MemoryRecord> SqliteStore::ReplaceCurrent(const std::string& id, const std::vector<float>& vec,
                                                  const NextVersionFn& make_next) {
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
-  MEMSTRATA_RETURN_IF_ERROR(AcceptDimensionLocked(vec.size()));
+  STRATAMEM_RETURN_IF_ERROR(AcceptDimensionLocked(vec.size()));
   auto current = CurrentLocked(id);
   if (!current.ok()) return current.status();
   const auto& [old_seq, old] = *current;
   int64_t now = std::max(env_->NowMicros(), old.valid_from + 1);  // versions never overlap
   MemoryRecord next;
-  MEMSTRATA_RETURN_IF_ERROR(make_next(old, now, &next));
+  STRATAMEM_RETURN_IF_ERROR(make_next(old, now, &next));
   auto retire = db_->Prepare("UPDATE memories SET valid_to = ?2, superseded_by = ?3 WHERE seq = ?1");
   if (!retire.ok()) return retire.status();
   retire->Bind(1, old_seq).Bind(2, now).Bind(3, next.id == old.id ? std::string() : next.id);
-  MEMSTRATA_RETURN_IF_ERROR(retire->Run());
+  STRATAMEM_RETURN_IF_ERROR(retire->Run());
   int64_t seq = 0;
-  MEMSTRATA_RETURN_IF_ERROR(InsertRowLocked(next, vec, &seq));
-  MEMSTRATA_RETURN_IF_ERROR((*txn)->Commit());
+  STRATAMEM_RETURN_IF_ERROR(InsertRowLocked(next, vec, &seq));
+  STRATAMEM_RETURN_IF_ERROR((*txn)->Commit());
   cache_.Remove(old_seq);
   cache_.Add(seq, cache_.KeysForRow(next.scope, next.context), vec.data());
   query_cache_.InvalidateVisible(old.scope, old.context);
@@ -337,7 +337,7 @@ Result<MemoryRecord> SqliteStore::ReplaceCurrent(const std::string& id, const st
 }
 
 Result<MemoryRecord> SqliteStore::Update(const std::string& id, const UpdateRequest& request) {
-  MEMSTRATA_RETURN_IF_ERROR(ValidateContent(request.content, options_.max_content_bytes));
+  STRATAMEM_RETURN_IF_ERROR(ValidateContent(request.content, options_.max_content_bytes));
   if (request.importance > 1.0) return Status::InvalidArgument("importance must be between 0 and 1");
   std::string metadata;
   if (!request.metadata_json.empty()) {
@@ -369,7 +369,7 @@ Result<std::string> SqliteStore::Supersede(const std::string& old_id, const Save
     if (req.source_agent.empty()) req.source_agent = old->source_agent;
   }
   std::string metadata;
-  MEMSTRATA_RETURN_IF_ERROR(ValidateSave(req, options_.max_content_bytes, &metadata));
+  STRATAMEM_RETURN_IF_ERROR(ValidateSave(req, options_.max_content_bytes, &metadata));
   auto vec = EmbedNormalized(req.content);  // outside the lock
   if (!vec.ok()) return vec.status();
   auto next = ReplaceCurrent(old_id, *vec, [&](const MemoryRecord& old, int64_t now, MemoryRecord* out) {
@@ -386,7 +386,7 @@ Result<std::string> SqliteStore::Supersede(const std::string& old_id, const Save
 
 Result<std::vector<MemoryRecord>> SqliteStore::History(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  MEMSTRATA_RETURN_IF_ERROR(CheckOpenLocked());
+  STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   // Walk back along superseded_by links to every memory this one replaced.
   std::set<std::string> ids{id};
   std::vector<std::string> frontier{id};
@@ -413,9 +413,9 @@ Result<std::vector<MemoryRecord>> SqliteStore::History(const std::string& id) {
   if (!stmt.ok()) return stmt.status();
   for (const auto& x : ids) stmt->Bind(++n, x);
   std::vector<MemoryRecord> out;
-  MEMSTRATA_RETURN_IF_ERROR(ReadRecords(&*stmt, &out));
+  STRATAMEM_RETURN_IF_ERROR(ReadRecords(&*stmt, &out));
   if (out.empty()) return Status::NotFound("no memory with id '" + id + "'");
   return out;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -7,7 +7,7 @@
 
 #include "util/utf8.h"
 
-namespace memstrata {
+namespace stratamem {
 
 Status ValidateContent(const std::string& content, size_t max_bytes) {
   if (content.size() > max_bytes) {
@@ -48,13 +48,13 @@ Result<std::string> CanonicalMetadata(const std::string& metadata_json) {
 }
 
 Status ValidateSave(const SaveRequest& r, size_t max_content_bytes, std::string* metadata) {
-  MEMSTRATA_RETURN_IF_ERROR(ValidateContent(r.content, max_content_bytes));
-  MEMSTRATA_RETURN_IF_ERROR(ValidateIdText("user_id", r.context.user_id));
-  MEMSTRATA_RETURN_IF_ERROR(ValidateIdText("session_id", r.context.session_id));
-  MEMSTRATA_RETURN_IF_ERROR(ValidateIdText("agent_id", r.context.agent_id));
-  MEMSTRATA_RETURN_IF_ERROR(ValidateIdText("turn_id", r.context.turn_id));
-  MEMSTRATA_RETURN_IF_ERROR(ValidateIdText("source_agent", r.source_agent));
-  MEMSTRATA_RETURN_IF_ERROR(ValidateContextFor(r.scope, r.context));
+  STRATAMEM_RETURN_IF_ERROR(ValidateContent(r.content, max_content_bytes));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("user_id", r.context.user_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("session_id", r.context.session_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("agent_id", r.context.agent_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("turn_id", r.context.turn_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("source_agent", r.source_agent));
+  STRATAMEM_RETURN_IF_ERROR(ValidateContextFor(r.scope, r.context));
   if (!(r.importance >= 0.0 && r.importance <= 1.0)) {
     return Status::InvalidArgument("importance must be between 0 and 1");
   }
@@ -64,4 +64,4 @@ Status ValidateSave(const SaveRequest& r, size_t max_content_bytes, std::string*
   return Status::OK();
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -1,14 +1,14 @@
 // Input checks done before anything touches the store. Each failure is an
 // InvalidArgument whose message names the field and the rule.
-#ifndef MEMSTRATA_STORE_VALIDATE_H_
-#define MEMSTRATA_STORE_VALIDATE_H_
+#ifndef STRATAMEM_STORE_VALIDATE_H_
+#define STRATAMEM_STORE_VALIDATE_H_
 
 #include <string>
 
-#include "memstrata/options.h"
-#include "memstrata/status.h"
+#include "stratamem/options.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 Status ValidateContent(const std::string& content, size_t max_bytes);
 // An id given by a caller (user, session, agent, turn, source agent).
@@ -18,6 +18,6 @@ Result<std::string> CanonicalMetadata(const std::string& metadata_json);
 // Content, scope ids, importance, metadata; fills *metadata with canonical JSON.
 Status ValidateSave(const SaveRequest& request, size_t max_content_bytes, std::string* metadata);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_STORE_VALIDATE_H_
+#endif  // STRATAMEM_STORE_VALIDATE_H_

@@ -1,4 +1,4 @@
-#include "memstrata/env.h"
+#include "stratamem/env.h"
 
 #include <sys/random.h>
 
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <random>
 
-namespace memstrata {
+namespace stratamem {
 
 Env::~Env() = default;
 
@@ -61,4 +61,4 @@ Env* Env::Default() {
   return env;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

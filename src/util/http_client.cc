@@ -7,11 +7,11 @@
 #include <cstdio>
 #include <memory>
 
-#ifndef MEMSTRATA_VERSION
-#define MEMSTRATA_VERSION "dev"
+#ifndef STRATAMEM_VERSION
+#define STRATAMEM_VERSION "dev"
 #endif
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 constexpr size_t kMaxIdleHandles = 4;
@@ -125,7 +125,7 @@ Status HttpClient::Post(const std::string& url, const std::vector<std::string>& 
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &target);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate: float JSON compresses well
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "memstrata/" MEMSTRATA_VERSION);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "stratamem/" STRATAMEM_VERSION);
 
   const CURLcode rc = curl_easy_perform(curl);
   long status = 0;
@@ -163,4 +163,4 @@ Status HttpClient::Post(const std::string& url, const std::vector<std::string>& 
   return Status::IOError(where + detail);
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

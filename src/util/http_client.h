@@ -4,16 +4,16 @@
 // call borrows a CURL easy handle from a small pool guarded by a mutex, so
 // concurrent calls never share a handle, and sequential calls reuse the
 // handle's kept-alive connection.
-#ifndef MEMSTRATA_UTIL_HTTP_CLIENT_H_
-#define MEMSTRATA_UTIL_HTTP_CLIENT_H_
+#ifndef STRATAMEM_UTIL_HTTP_CLIENT_H_
+#define STRATAMEM_UTIL_HTTP_CLIENT_H_
 
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 struct HttpResponse {
   long status = 0;   // HTTP status code, e.g. 200
@@ -52,6 +52,6 @@ class HttpClient {
 // `url` with any "user:password@" part replaced by "***@", for messages.
 std::string RedactUrl(const std::string& url);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_UTIL_HTTP_CLIENT_H_
+#endif  // STRATAMEM_UTIL_HTTP_CLIENT_H_

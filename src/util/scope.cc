@@ -1,6 +1,6 @@
-#include "memstrata/scope.h"
+#include "stratamem/scope.h"
 
-namespace memstrata {
+namespace stratamem {
 
 const char* ScopeName(Scope scope) {
   switch (scope) {
@@ -56,4 +56,4 @@ bool IsVisible(Scope scope, const ScopeContext& owner, const ScopeContext& viewe
   return false;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 constexpr uint32_t kK[64] = {
@@ -72,4 +72,4 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

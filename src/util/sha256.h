@@ -1,15 +1,15 @@
 // SHA-256 (FIPS 180-4), used for content hashes. Small and dependency-free.
-#ifndef MEMSTRATA_UTIL_SHA256_H_
-#define MEMSTRATA_UTIL_SHA256_H_
+#ifndef STRATAMEM_UTIL_SHA256_H_
+#define STRATAMEM_UTIL_SHA256_H_
 
 #include <string>
 #include <string_view>
 
-namespace memstrata {
+namespace stratamem {
 
 // Lower-case hex digest of `data`.
 std::string Sha256Hex(std::string_view data);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_UTIL_SHA256_H_
+#endif  // STRATAMEM_UTIL_SHA256_H_

@@ -1,6 +1,6 @@
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 const char* Status::CodeName(Code code) {
   switch (code) {
@@ -22,4 +22,4 @@ std::string Status::ToString() const {
   return std::string(CodeName(code_)) + ": " + message_;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-namespace memstrata {
+namespace stratamem {
 
 bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -98,4 +98,4 @@ std::string NormalizeForHash(std::string_view s) {
   return out;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -1,11 +1,11 @@
 // UTF-8 checks and the text normalisation behind content hashes.
-#ifndef MEMSTRATA_UTIL_UTF8_H_
-#define MEMSTRATA_UTIL_UTF8_H_
+#ifndef STRATAMEM_UTIL_UTF8_H_
+#define STRATAMEM_UTIL_UTF8_H_
 
 #include <string>
 #include <string_view>
 
-namespace memstrata {
+namespace stratamem {
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 // On failure *bad_offset is the byte offset of the first bad sequence.
@@ -18,6 +18,6 @@ bool IsBlank(std::string_view s);
 // two texts that normalise equally state the same fact for dedup purposes.
 std::string NormalizeForHash(std::string_view s);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_UTIL_UTF8_H_
+#endif  // STRATAMEM_UTIL_UTF8_H_

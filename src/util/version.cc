@@ -1,5 +1,5 @@
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-namespace memstrata {
-const char* Version() { return MEMSTRATA_VERSION; }
-}  // namespace memstrata
+namespace stratamem {
+const char* Version() { return STRATAMEM_VERSION; }
+}  // namespace stratamem

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-namespace memstrata {
+namespace stratamem {
 
-MEMSTRATA_MULTIVERSION
+STRATAMEM_MULTIVERSION
 float Dot(const float* a, const float* b, size_t n) {
   // Eight independent accumulators let the compiler keep a full vector of
   // partial sums per lane without a loop-carried dependency.
@@ -29,4 +29,4 @@ bool L2Normalize(std::vector<float>* v) {
   return true;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

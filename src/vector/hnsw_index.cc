@@ -10,16 +10,17 @@
 #define USEARCH_USE_NUMKONG 0
 #include <usearch/index_dense.hpp>
 
+#include "util/compat_names.h"
 #include "vector/dot.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 using Index = unum::usearch::index_dense_gt<uint64_t, uint32_t>;
 namespace us = unum::usearch;
 
 // Sidecar header (docs/format.md, "HNSW sidecar"): 72 bytes, little-endian.
-constexpr char kMagic[8] = {'M', 'S', 'T', 'R', 'H', 'N', 'S', 'W'};
+constexpr char kMagic[8] = {'S', 'T', 'R', 'M', 'H', 'N', 'S', 'W'};
 constexpr uint32_t kFormatVersion = 1;
 constexpr size_t kHeaderBytes = 72;
 
@@ -39,7 +40,7 @@ void PutHeader(const Header& h, unsigned char* out) {
 }
 
 bool GetHeader(const unsigned char* in, Header* h) {
-  if (std::memcmp(in, kMagic, 8) != 0) return false;
+  if (std::memcmp(in, kMagic, 8) != 0 && std::memcmp(in, kLegacySidecarMagic, 8) != 0) return false;
   uint32_t u32[6];
   std::memcpy(u32, in + 8, sizeof(u32));
   uint64_t u64[5];
@@ -79,7 +80,7 @@ class Checksum {
 };
 
 // usearch distances are "smaller is closer": 1 - inner product. The f32 case
-// uses memstrata's own Dot (AVX2 where the CPU has it).
+// uses stratamem's own Dot (AVX2 where the CPU has it).
 float IpDistanceF32(uintptr_t a, uintptr_t b, uintptr_t n) {
   return 1.0f - Dot(reinterpret_cast<const float*>(a), reinterpret_cast<const float*>(b), n);
 }
@@ -146,7 +147,7 @@ bool HnswIndex::Contains(int64_t seq) const { return impl_->index.contains(stati
 
 Status HnswIndex::Add(int64_t seq, const float* vec) {
   if (Contains(seq)) return Status::OK();
-  MEMSTRATA_RETURN_IF_ERROR(Reserve(static_cast<size_t>(state_.count) + 1));
+  STRATAMEM_RETURN_IF_ERROR(Reserve(static_cast<size_t>(state_.count) + 1));
   auto added = impl_->index.add(static_cast<uint64_t>(seq), vec);
   if (!added) return Status::Internal(std::string("HNSW add: ") + added.error.release());
   state_.count += 1;
@@ -156,7 +157,7 @@ Status HnswIndex::Add(int64_t seq, const float* vec) {
 }
 
 Status HnswIndex::AddMany(const std::vector<int64_t>& seqs, const float* vecs, int threads) {
-  MEMSTRATA_RETURN_IF_ERROR(Reserve(static_cast<size_t>(state_.count) + seqs.size()));
+  STRATAMEM_RETURN_IF_ERROR(Reserve(static_cast<size_t>(state_.count) + seqs.size()));
   size_t nthreads = std::max(1, std::min<int>(threads, static_cast<int>(impl_->index.limits().threads_add)));
   std::vector<std::string> errors(nthreads);
   std::vector<uint8_t> fresh(seqs.size(), 0);
@@ -250,7 +251,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path, cons
   unsigned char head[kHeaderBytes];
   Header h;
   if (std::fread(head, 1, kHeaderBytes, f.get()) != kHeaderBytes || !GetHeader(head, &h)) {
-    return Status::Corruption(path + " is not a memstrata HNSW sidecar");
+    return Status::Corruption(path + " is not a stratamem HNSW sidecar");
   }
   if (h.version != kFormatVersion) return Status::NotSupported(path + ": unknown sidecar version");
   if (h.dimension != static_cast<uint32_t>(expected.dimension) || h.m != static_cast<uint32_t>(expected.m) ||
@@ -287,4 +288,4 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path, cons
   return out;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

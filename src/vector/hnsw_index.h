@@ -16,17 +16,17 @@
 // is a plain function pointer plus context, never a virtual call.
 //
 // Not thread-safe: the store guards it with its mutex.
-#ifndef MEMSTRATA_VECTOR_HNSW_INDEX_H_
-#define MEMSTRATA_VECTOR_HNSW_INDEX_H_
+#ifndef STRATAMEM_VECTOR_HNSW_INDEX_H_
+#define STRATAMEM_VECTOR_HNSW_INDEX_H_
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // How the index stores its copy of the vectors (the cache keeps float32 for
 // exact re-scoring either way).
@@ -99,6 +99,6 @@ class HnswIndex {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_VECTOR_HNSW_INDEX_H_
+#endif  // STRATAMEM_VECTOR_HNSW_INDEX_H_

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace memstrata {
+namespace stratamem {
 
 void VectorCache::Reset(int dimension) {
   if (dimension != dim_) ann_.reset();
@@ -101,7 +101,7 @@ void VectorCache::Remove(int64_t seq) {
 Status VectorCache::BuildAnn(const HnswParams& params, int threads) {
   auto index = HnswIndex::Create(params);
   if (!index.ok()) return index.status();
-  MEMSTRATA_RETURN_IF_ERROR((*index)->AddMany(seqs_, data_.data(), threads));
+  STRATAMEM_RETURN_IF_ERROR((*index)->AddMany(seqs_, data_.data(), threads));
   ann_ = std::move(index).value();
   ann_dirty_ = true;
   return Status::OK();
@@ -139,4 +139,4 @@ Result<size_t> VectorCache::ReconcileAnn() {
   return changed;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem

@@ -4,8 +4,8 @@
 // the source of truth.
 //
 // Not thread-safe: the store guards it with its mutex.
-#ifndef MEMSTRATA_VECTOR_VECTOR_CACHE_H_
-#define MEMSTRATA_VECTOR_VECTOR_CACHE_H_
+#ifndef STRATAMEM_VECTOR_VECTOR_CACHE_H_
+#define STRATAMEM_VECTOR_VECTOR_CACHE_H_
 
 #include <algorithm>
 #include <cstdint>
@@ -15,11 +15,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "memstrata/scope.h"
+#include "stratamem/scope.h"
 #include "vector/dot.h"
 #include "vector/hnsw_index.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // Interned scope ids: 0 means "not given"; kUnknownKey is a given id that no
 // stored row carries (it matches nothing).
@@ -184,6 +184,6 @@ std::vector<VectorHit> VectorCache::SearchAnn(const float* query, const ScopeKey
   return out;
 }
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_VECTOR_VECTOR_CACHE_H_
+#endif  // STRATAMEM_VECTOR_VECTOR_CACHE_H_

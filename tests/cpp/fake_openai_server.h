@@ -5,8 +5,8 @@
 // server never outlives its test.
 //
 // Header-only so any *_test.cc can include it without a CMake change.
-#ifndef MEMSTRATA_TESTS_FAKE_OPENAI_SERVER_H_
-#define MEMSTRATA_TESTS_FAKE_OPENAI_SERVER_H_
+#ifndef STRATAMEM_TESTS_FAKE_OPENAI_SERVER_H_
+#define STRATAMEM_TESTS_FAKE_OPENAI_SERVER_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -30,7 +30,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace memstrata::test {
+namespace stratamem::test {
 
 struct FakeRequest {
   std::string method;
@@ -222,6 +222,6 @@ inline FakeReply OpenAIReply(const FakeRequest& req, int dim) {
   return {200, out.dump()};
 }
 
-}  // namespace memstrata::test
+}  // namespace stratamem::test
 
-#endif  // MEMSTRATA_TESTS_FAKE_OPENAI_SERVER_H_
+#endif  // STRATAMEM_TESTS_FAKE_OPENAI_SERVER_H_

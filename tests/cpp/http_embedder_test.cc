@@ -12,9 +12,9 @@
 
 #include "embed/http_wire.h"
 #include "fake_openai_server.h"
-#include "memstrata/embedder.h"
+#include "stratamem/embedder.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 using test::FakeOpenAIServer;
@@ -412,4 +412,4 @@ TEST(HttpWireTest, RequestReplacesInvalidUtf8) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

@@ -1,7 +1,7 @@
 // Reads fixtures/memory_blocks/cases.txt (format in that directory's README).
 // Shared by memory_block_test.cc and stream_filter_test.cc.
-#ifndef MEMSTRATA_TESTS_MEMORY_BLOCK_CASES_H_
-#define MEMSTRATA_TESTS_MEMORY_BLOCK_CASES_H_
+#ifndef STRATAMEM_TESTS_MEMORY_BLOCK_CASES_H_
+#define STRATAMEM_TESTS_MEMORY_BLOCK_CASES_H_
 
 #include <filesystem>
 #include <fstream>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace memstrata::test {
+namespace stratamem::test {
 
 struct ExpectedFact {
   std::string scope, content, replaces;
@@ -75,6 +75,6 @@ inline std::vector<BlockCase> LoadBlockCases() {
   return cases;
 }
 
-}  // namespace memstrata::test
+}  // namespace stratamem::test
 
-#endif  // MEMSTRATA_TESTS_MEMORY_BLOCK_CASES_H_
+#endif  // STRATAMEM_TESTS_MEMORY_BLOCK_CASES_H_

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "memstrata/scope.h"
+#include "stratamem/scope.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 TEST(ScopeTest, ParseRoundTrip) {
@@ -39,4 +39,4 @@ TEST(ScopeTest, Visibility) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "cache/query_cache.h"
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 class CacheTest : public ::testing::Test {
@@ -167,4 +167,4 @@ TEST(QueryCacheKeyTest, EveryFieldThatChangesTheAnswerChangesTheKey) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

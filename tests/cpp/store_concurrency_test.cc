@@ -6,10 +6,10 @@
 #include <set>
 #include <thread>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 std::unique_ptr<MemoryStore> OpenHashStore(const std::string& path) {
@@ -68,4 +68,4 @@ TEST(StoreConcurrencyTest, ThreadsAndConnectionsLoseNoWrite) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

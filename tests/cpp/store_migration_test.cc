@@ -2,18 +2,18 @@
 // schema, and the per-user full-text match the upgrade enables.
 #include <gtest/gtest.h>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "store/record_io.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 std::unique_ptr<Embedder> HashEmbedder() { return test::HashEmbedder(32); }
 
-// Writes rows the way memstrata 1 did: straight into a schema-1 file.
+// Writes rows the way stratamem 1 did: straight into a schema-1 file.
 void WriteVersion1Store(const std::string& path, const std::vector<std::pair<std::string, std::string>>& rows) {
   auto db = Db::Open(path, /*read_only=*/false, /*create=*/true);
   ASSERT_TRUE(db.ok()) << db.status().ToString();
@@ -108,4 +108,4 @@ TEST(StoreMigrationTest, ANewerStoreIsRefusedUntouched) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

@@ -3,11 +3,11 @@
 
 #include <cmath>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "search/ranking.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 constexpr int64_t kDay = 86'400'000'000;
@@ -184,4 +184,4 @@ TEST_F(RankingTest, InvalidRankingParametersAreRejected) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

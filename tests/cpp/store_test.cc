@@ -6,10 +6,10 @@
 #include <fstream>
 #include <set>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 using test::HashEmbedder;
@@ -287,9 +287,9 @@ TEST_F(StoreTest, ImportKeepsIdsAndTimestamps) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 TEST_F(StoreTest, ListAllWithoutUserOnlyForTheAdminView) {
@@ -310,4 +310,4 @@ TEST_F(StoreTest, ListAllWithoutUserOnlyForTheAdminView) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

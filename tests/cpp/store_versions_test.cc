@@ -3,10 +3,10 @@
 
 #include <atomic>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 using test::ManualEnv;
@@ -161,4 +161,4 @@ TEST_F(VersionsTest, VersionsSurviveReopenAndAnotherConnectionSeesThem) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

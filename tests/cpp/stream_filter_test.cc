@@ -7,7 +7,7 @@
 #include "memory_block_cases.h"
 #include "protocol/stream_filter.h"
 
-namespace memstrata::protocol {
+namespace stratamem::protocol {
 namespace {
 
 struct Streamed {
@@ -107,4 +107,4 @@ TEST(StreamFilterTest, MultiByteCharactersAreNeverSplitByTheFilter) {
 }
 
 }  // namespace
-}  // namespace memstrata::protocol
+}  // namespace stratamem::protocol

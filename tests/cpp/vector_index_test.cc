@@ -12,13 +12,13 @@
 #include <set>
 #include <thread>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "search/planner.h"
 #include "test_util.h"
 #include "vector/dot.h"
 #include "vector/hnsw_index.h"
 
-namespace memstrata {
+namespace stratamem {
 namespace {
 
 constexpr int kDim = 32;
@@ -380,4 +380,4 @@ TEST_F(StoreHnswTest, ClosingDuringTheBuildStopsIt) {
 }
 
 }  // namespace
-}  // namespace memstrata
+}  // namespace stratamem

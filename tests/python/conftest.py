@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-import memstrata
-from memstrata import MemoryConfig, SyncMemory
+import stratamem
+from stratamem import MemoryConfig, SyncMemory
 
 
 @pytest.fixture(scope="session")
 def model_dir() -> str:
     """The bundled all-MiniLM-L6-v2 weights (resolved once per session)."""
-    return memstrata.bundled_model_dir()
+    return stratamem.bundled_model_dir()
 
 
 @pytest.fixture

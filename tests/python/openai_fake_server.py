@@ -51,7 +51,7 @@ def message_text(content: Any) -> str:
     return ""
 
 
-_CONTEXT = re.compile(r"<memstrata-context>.*?</memstrata-context>\s*", re.S)
+_CONTEXT = re.compile(r"<stratamem-context>.*?</stratamem-context>\s*", re.S)
 
 
 def rule_model(body: dict[str, Any]) -> Reply:

@@ -71,10 +71,10 @@ def test_parse_conversation_and_turn_text(tmp_path):
 
 
 def test_data_path_prefers_argument_then_env(monkeypatch, tmp_path):
-    monkeypatch.setenv("MEMSTRATA_LOCOMO", str(tmp_path / "env.json"))
+    monkeypatch.setenv("STRATAMEM_LOCOMO", str(tmp_path / "env.json"))
     assert data.data_path("given.json") == Path("given.json")
     assert data.data_path(None) == tmp_path / "env.json"
-    monkeypatch.delenv("MEMSTRATA_LOCOMO")
+    monkeypatch.delenv("STRATAMEM_LOCOMO")
     assert data.data_path(None) == data.DEFAULT_PATH
 
 

@@ -1,4 +1,4 @@
-"""The `memstrata` command-line tool, run as the installed console script on
+"""The `stratamem` command-line tool, run as the installed console script on
 real store files with the real bundled model: every subcommand, the spec's two
 examples, JSON output, export/import round trips, errors and exit codes, and
 docs/cli.md kept equal to --help."""
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from memstrata import _cli
+from stratamem import _cli
 
 pytestmark = pytest.mark.model
 
@@ -35,25 +35,25 @@ SCORE_FIELDS = {"score", "relevance", "recency", "access", "explanation", "vecto
 
 
 def console_script() -> str:
-    """The `memstrata` console script of this interpreter's environment."""
-    beside = Path(sys.executable).with_name("memstrata")
-    found = str(beside) if beside.exists() else shutil.which("memstrata")
+    """The `stratamem` console script of this interpreter's environment."""
+    beside = Path(sys.executable).with_name("stratamem")
+    found = str(beside) if beside.exists() else shutil.which("stratamem")
     if not found:
-        pytest.fail("the memstrata console script is not installed: pip install --no-build-isolation .")
+        pytest.fail("the stratamem console script is not installed: pip install --no-build-isolation .")
     return found
 
 
 def cli_env(**extra: str) -> dict[str, str]:
-    """The environment without the user's MEMSTRATA_* settings, so the shim
+    """The environment without the user's STRATAMEM_* settings, so the shim
     resolves the bundled model itself and --db is always explicit."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEMSTRATA_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATAMEM_")}
     env.update(extra)
     return env
 
 
 def run_cli(*args: str, db: Path | None = None, expect: int | None = 0, input: str | bytes | None = None,
             env: dict[str, str] | None = None, cmd: str | None = None) -> subprocess.CompletedProcess:
-    """Runs `memstrata ARGS [--db DB]`; checks the exit code unless expect is None."""
+    """Runs `stratamem ARGS [--db DB]`; checks the exit code unless expect is None."""
     argv = [cmd or console_script(), *args, *(["--db", str(db)] if db is not None else [])]
     done = subprocess.run(argv, capture_output=True, input=input, text=not isinstance(input, bytes),
                           env=env if env is not None else cli_env(), timeout=300)
@@ -67,11 +67,11 @@ def run_json(*args: str, db: Path | None = None):
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess, code: int, *needles: str) -> None:
-    """A failed command: the documented exit code, one `memstrata: error:` line."""
+    """A failed command: the documented exit code, one `stratamem: error:` line."""
     assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
     stderr = done.stderr.decode() if isinstance(done.stderr, bytes) else done.stderr
     lines = stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("memstrata: error: "), stderr
+    assert len(lines) == 1 and lines[0].startswith("stratamem: error: "), stderr
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
 
@@ -223,9 +223,9 @@ def test_stats_whole_store_and_per_user(db: Path) -> None:
 
 def test_db_from_environment(tmp_path: Path) -> None:
     path = tmp_path / "from-env.db"
-    run_cli("add", "stored via MEMSTRATA_DB", "--user", "e", env=cli_env(MEMSTRATA_DB=str(path)))
+    run_cli("add", "stored via STRATAMEM_DB", "--user", "e", env=cli_env(STRATAMEM_DB=str(path)))
     assert path.exists()
-    assert [r["content"] for r in run_json("list", "--user", "e", db=path)] == ["stored via MEMSTRATA_DB"]
+    assert [r["content"] for r in run_json("list", "--user", "e", db=path)] == ["stored via STRATAMEM_DB"]
 
 
 # --- export and import ---------------------------------------------------------------------
@@ -361,7 +361,7 @@ def test_corrupted_and_foreign_files(tmp_path: Path) -> None:
     for path in (garbage, text):
         before = path.read_bytes()
         for args in (("list", "--user", "u"), ("add", "x", "--user", "u"), ("stats",)):
-            assert_one_line_error(run_cli(*args, db=path, expect=None), 5, "not a memstrata store")
+            assert_one_line_error(run_cli(*args, db=path, expect=None), 5, "not a stratamem store")
         assert path.read_bytes() == before  # nothing written over the user's file
 
 
@@ -376,7 +376,7 @@ def test_missing_store_is_not_created(tmp_path: Path) -> None:
 def test_binary_without_model_dir_says_how_to_set_it(db: Path) -> None:
     binary = str(_cli.binary_path())
     done = run_cli("add", "x", "--user", "u", db=db, cmd=binary, env=cli_env(), expect=None)
-    assert_one_line_error(done, 2, "--model-dir", "MEMSTRATA_MODEL_DIR")
+    assert_one_line_error(done, 2, "--model-dir", "STRATAMEM_MODEL_DIR")
     assert not db.exists()
 
 
@@ -385,7 +385,7 @@ def test_binary_without_model_dir_says_how_to_set_it(db: Path) -> None:
 def test_version() -> None:
     from importlib.metadata import version
 
-    assert run_cli("--version").stdout.strip() == version("memstrata")
+    assert run_cli("--version").stdout.strip() == version("stratamem")
 
 
 def test_every_help_is_complete() -> None:
@@ -399,7 +399,7 @@ def test_every_help_is_complete() -> None:
         for option in ("--db", "--user", "--session", "--agent", "--turn", "--json", "--model-dir", "--embedder"):
             if option not in skip:
                 assert option in text, (command, option)
-        assert re.search(rf"Examples?:\n  memstrata {command}\b", text), command
+        assert re.search(rf"Examples?:\n  stratamem {command}\b", text), command
 
 
 def test_docs_match_help() -> None:
@@ -407,5 +407,5 @@ def test_docs_match_help() -> None:
     start = text.index(_cli.BEGIN_MARKER) + len(_cli.BEGIN_MARKER)
     generated = text[start:text.index(_cli.END_MARKER)]
     assert generated == "\n\n" + _cli.render_help_blocks() + "\n", (
-        "docs/cli.md is out of date: run python -m memstrata._cli --write-docs"
+        "docs/cli.md is out of date: run python -m stratamem._cli --write-docs"
     )

@@ -1,4 +1,4 @@
-"""`memstrata ingest`: past conversations (OpenAI-style messages as JSON or
+"""`stratamem ingest`: past conversations (OpenAI-style messages as JSON or
 JSON Lines, and LoCoMo) stored turn by turn with speaker and date metadata,
 through the installed console script on real files with the real model."""
 
@@ -17,7 +17,7 @@ from test_cli import assert_one_line_error, cli_env, console_script, run_cli, ru
 pytestmark = pytest.mark.model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-LOCOMO = Path(os.environ.get("MEMSTRATA_LOCOMO", "/work/shared/data/locomo/locomo10.json"))
+LOCOMO = Path(os.environ.get("STRATAMEM_LOCOMO", "/work/shared/data/locomo/locomo10.json"))
 
 
 def memories(db: Path, user: str) -> list[dict]:
@@ -159,12 +159,12 @@ def test_rejected_turns_are_skipped_not_fatal(db: Path, tmp_path: Path) -> None:
     done = run_cli("ingest", str(path), "--user", "big", "--json", db=db)
     summary = json.loads(done.stdout)
     assert summary["stored"] == 2 and summary["rejected"] == 1
-    assert "memstrata: warning: skipped a turn" in done.stderr
+    assert "stratamem: warning: skipped a turn" in done.stderr
     assert sorted(r["content"] for r in memories(db, "big")) == ["assistant: also fine", "user: short and fine"]
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not LOCOMO.exists(), reason=f"LoCoMo data not found at {LOCOMO} (set MEMSTRATA_LOCOMO)")
+@pytest.mark.skipif(not LOCOMO.exists(), reason=f"LoCoMo data not found at {LOCOMO} (set STRATAMEM_LOCOMO)")
 def test_real_locomo_one_conversation(db: Path) -> None:
     data = json.loads(LOCOMO.read_text(encoding="utf-8"))
     sample = data[0]

@@ -1,5 +1,5 @@
 """The native encoder against independent references, through the real built
-``memstrata._core``:
+``stratamem._core``:
 
 * token ids identical to the ``tokenizers`` package (tokenizer.json, truncation
   256, no padding) on 200+ generated sentences and on every Unicode code point;
@@ -20,8 +20,8 @@ import pytest
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
-from memstrata import _core
-from memstrata.errors import EmbedderError, InvalidInputError
+from stratamem import _core
+from stratamem.errors import EmbedderError, InvalidInputError
 
 pytestmark = pytest.mark.model
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import memstrata
-from memstrata import (ConfigError, CorruptionError, DimensionMismatchError, InvalidInputError,
-                       InvalidTypeError, MemoryConfig, MemstrataError, NotFoundError,
+import stratamem
+from stratamem import (ConfigError, CorruptionError, DimensionMismatchError, InvalidInputError,
+                       InvalidTypeError, MemoryConfig, StratamemError, NotFoundError,
                        NotSupportedError, StoreError, SyncMemory, _core)
 
 
@@ -192,7 +192,7 @@ def test_dimension_mismatch_on_reopen(config):
         assert m.get(mid).content == "kept"
 
 
-@pytest.mark.parametrize("backend", ["onnx", "LOCAL", memstrata.EmbedderBackend.ONNX])
+@pytest.mark.parametrize("backend", ["onnx", "LOCAL", stratamem.EmbedderBackend.ONNX])
 def test_backends_of_a_later_release(db_path, backend):
     with pytest.raises(NotSupportedError) as info:
         SyncMemory(db_path=db_path, embedder_backend=backend)
@@ -217,23 +217,23 @@ def test_config_errors():
     with pytest.raises(InvalidTypeError):
         SyncMemory(config={"db_path": "x"})
     assert isinstance(ConfigError("x"), ValueError)
-    assert MemoryConfig(vector_backend="HNSW").vector_backend is memstrata.VectorBackend.HNSW
+    assert MemoryConfig(vector_backend="HNSW").vector_backend is stratamem.VectorBackend.HNSW
     assert "secret" not in repr(MemoryConfig(embedder_api_key="secret"))
 
 
 def test_every_engine_code_maps_to_a_typed_error():
     expected = {
-        _core.StatusCode.INVALID_ARGUMENT: memstrata.InvalidInputError,
-        _core.StatusCode.NOT_FOUND: memstrata.NotFoundError,
-        _core.StatusCode.CORRUPTION: memstrata.CorruptionError,
-        _core.StatusCode.IO_ERROR: memstrata.StoreError,
-        _core.StatusCode.DIMENSION_MISMATCH: memstrata.DimensionMismatchError,
-        _core.StatusCode.NOT_SUPPORTED: memstrata.NotSupportedError,
-        _core.StatusCode.EMBEDDER_ERROR: memstrata.EmbedderError,
-        _core.StatusCode.INTERNAL: memstrata.InternalError,
+        _core.StatusCode.INVALID_ARGUMENT: stratamem.InvalidInputError,
+        _core.StatusCode.NOT_FOUND: stratamem.NotFoundError,
+        _core.StatusCode.CORRUPTION: stratamem.CorruptionError,
+        _core.StatusCode.IO_ERROR: stratamem.StoreError,
+        _core.StatusCode.DIMENSION_MISMATCH: stratamem.DimensionMismatchError,
+        _core.StatusCode.NOT_SUPPORTED: stratamem.NotSupportedError,
+        _core.StatusCode.EMBEDDER_ERROR: stratamem.EmbedderError,
+        _core.StatusCode.INTERNAL: stratamem.InternalError,
     }
     for code, cls in expected.items():
-        with pytest.raises(MemstrataError) as info:
+        with pytest.raises(StratamemError) as info:
             _core._raise_status(code, "boom")
         assert type(info.value) is cls and str(info.value) == "boom"
         assert info.value.status_code == code.value

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from memstrata import ConfigError, MemoryConfig, SyncMemory
+from stratamem import ConfigError, MemoryConfig, SyncMemory
 
 HASH = {"embedder_backend": "hash", "vector_dimension": 128}
 

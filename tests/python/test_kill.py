@@ -12,11 +12,11 @@ import textwrap
 
 import pytest
 
-from memstrata import SyncMemory
+from stratamem import SyncMemory
 
 CHILD = textwrap.dedent("""
     import sys
-    from memstrata import SyncMemory
+    from stratamem import SyncMemory
     m = SyncMemory(db_path=sys.argv[1], model_dir=sys.argv[2])
     i = 0
     while True:
@@ -70,7 +70,7 @@ def test_reported_saves_survive_sigkill(tmp_path, model_dir, round_, kill_after)
 
 INDEX_CHILD = textwrap.dedent("""
     import sys
-    from memstrata import SyncMemory
+    from stratamem import SyncMemory
     m = SyncMemory(db_path=sys.argv[1], embedder_backend="hash", vector_dimension=256,
                    vector_backend="hnsw")
     i = 0

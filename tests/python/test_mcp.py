@@ -1,4 +1,4 @@
-"""`memstrata mcp`: the installed console script as an MCP server over stdio,
+"""`stratamem mcp`: the installed console script as an MCP server over stdio,
 driven by the official MCP Python SDK (`mcp`: stdio_client + ClientSession) on
 real store files with the real bundled model; and a raw-protocol test that
 writes JSON-RPC lines to the process itself."""
@@ -25,9 +25,9 @@ TOOLS = {"memory_save", "memory_search", "memory_update", "memory_forget", "memo
 
 
 def server_env() -> dict[str, str]:
-    """The environment without the user's MEMSTRATA_* settings (the shim finds
+    """The environment without the user's STRATAMEM_* settings (the shim finds
     the bundled model itself), except a development binary override."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("MEMSTRATA_") or k == "MEMSTRATA_CLI_BINARY"}
+    return {k: v for k, v in os.environ.items() if not k.startswith("STRATAMEM_") or k == "STRATAMEM_CLI_BINARY"}
 
 
 def server_args(db: Path, user: str, agent: str, *extra: str) -> list[str]:
@@ -36,7 +36,7 @@ def server_args(db: Path, user: str, agent: str, *extra: str) -> list[str]:
 
 @asynccontextmanager
 async def connect(db: Path, user: str = "alice", agent: str = "claude-code", *extra: str):
-    """An initialized ClientSession to a fresh `memstrata mcp` process."""
+    """An initialized ClientSession to a fresh `stratamem mcp` process."""
     params = StdioServerParameters(command=console_script(), args=server_args(db, user, agent, *extra),
                                    env=server_env())
     with open(os.devnull, "w") as errlog:
@@ -69,7 +69,7 @@ def test_initialize_and_tool_schemas(db: Path) -> None:
         async with connect(db) as session:
             init = session.initialize_result
             assert init.protocol_version == "2025-11-25"
-            assert init.server_info.name == "memstrata"
+            assert init.server_info.name == "stratamem"
             assert init.capabilities.tools is not None
             assert "memory_search" in init.instructions
             listed = await session.list_tools()
@@ -247,7 +247,7 @@ def test_another_users_memory_is_unreachable(db: Path) -> None:
 
 
 class RawServer:
-    """A `memstrata mcp` process spoken to in JSON-RPC lines."""
+    """A `stratamem mcp` process spoken to in JSON-RPC lines."""
 
     def __init__(self, db: Path, *extra: str) -> None:
         self.proc = subprocess.Popen([console_script(), *server_args(db, "alice", "raw"), *extra],
@@ -364,8 +364,8 @@ def test_missing_user_is_a_usage_error(db: Path) -> None:
     assert done.returncode == 2 and done.stdout == ""
     assert "mcp needs --user" in done.stderr
     assert not db.exists()
-    # MEMSTRATA_USER works in place of --user; end of input ends the server cleanly.
+    # STRATAMEM_USER works in place of --user; end of input ends the server cleanly.
     done = subprocess.run([console_script(), "mcp", "--db", str(db)], capture_output=True, text=True,
-                          env={**server_env(), "MEMSTRATA_USER": "carol"}, timeout=60, stdin=subprocess.DEVNULL)
+                          env={**server_env(), "STRATAMEM_USER": "carol"}, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 0 and done.stdout == "", done.stderr
     assert "serving user 'carol'" in done.stderr

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import fresh_user, run, run_python
-from memstrata import Memory, MemoryRecord, SearchResult, SyncMemory
+from stratamem import Memory, MemoryRecord, SearchResult, SyncMemory
 
 
 def test_save_get_round_trip(mem: SyncMemory):
@@ -187,7 +187,7 @@ def test_persists_after_close_and_reopen(config):
 def test_persists_across_processes(config):
     code = """
         import sys
-        from memstrata import SyncMemory
+        from stratamem import SyncMemory
         with SyncMemory(db_path=sys.argv[1], model_dir=sys.argv[2]) as m:
             print(m.save("Remember the milk", user_id="gus"))
     """
@@ -202,7 +202,7 @@ def test_persists_across_processes(config):
 
 
 def test_closed_memory_raises_store_error(config):
-    from memstrata import StoreError
+    from stratamem import StoreError
 
     m = SyncMemory(config)
     m.close()

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from memstrata import DimensionMismatchError, EmbedderError, SyncMemory
+from stratamem import DimensionMismatchError, EmbedderError, SyncMemory
 
 DIM = 16
 

@@ -7,9 +7,9 @@ import inspect
 import types
 from pathlib import Path
 
-import memstrata
-import memstrata.memory
-from memstrata import Memory, SyncMemory
+import stratamem
+import stratamem.memory
+from stratamem import Memory, SyncMemory
 
 
 def _public_names(module: types.ModuleType) -> set[str]:
@@ -17,29 +17,29 @@ def _public_names(module: types.ModuleType) -> set[str]:
     for name, value in vars(module).items():
         if name.startswith("_") or isinstance(value, types.ModuleType):
             continue
-        if getattr(value, "__module__", "").startswith("memstrata"):
+        if getattr(value, "__module__", "").startswith("stratamem"):
             names.add(name)
     return names
 
 
 def test_all_is_complete_and_importable():
-    assert set(memstrata.__all__) >= _public_names(memstrata)
-    for name in memstrata.__all__:
-        assert hasattr(memstrata, name), name
-    assert len(memstrata.__all__) == len(set(memstrata.__all__))
+    assert set(stratamem.__all__) >= _public_names(stratamem)
+    for name in stratamem.__all__:
+        assert hasattr(stratamem, name), name
+    assert len(stratamem.__all__) == len(set(stratamem.__all__))
 
 
 def test_documented_import_paths():
-    from memstrata import Memory, MemoryConfig  # noqa: F401
-    from memstrata.memory import EmbedderBackend, Memory, MemoryConfig, VectorBackend  # noqa: F401
+    from stratamem import Memory, MemoryConfig  # noqa: F401
+    from stratamem.memory import EmbedderBackend, Memory, MemoryConfig, VectorBackend  # noqa: F401
 
-    assert memstrata.memory.Memory is memstrata.Memory
+    assert stratamem.memory.Memory is stratamem.Memory
 
 
 def test_errors_never_shadow_builtin_memory_error():
-    assert memstrata.MemstrataError is not MemoryError
-    assert not issubclass(memstrata.MemstrataError, MemoryError)
-    assert "MemoryError" not in memstrata.__all__
+    assert stratamem.StratamemError is not MemoryError
+    assert not issubclass(stratamem.StratamemError, MemoryError)
+    assert "MemoryError" not in stratamem.__all__
 
 
 def _methods(cls) -> dict[str, inspect.Signature]:
@@ -63,14 +63,14 @@ def test_sync_and_async_parity():
 
 
 def test_typing_markers_ship():
-    pkg = Path(memstrata.__file__).parent
+    pkg = Path(stratamem.__file__).parent
     assert (pkg / "py.typed").is_file()
     assert (pkg / "_core.pyi").is_file()
 
 
 def test_stub_names_exist_in_core():
-    stub = (Path(memstrata.__file__).parent / "_core.pyi").read_text()
+    stub = (Path(stratamem.__file__).parent / "_core.pyi").read_text()
     import re
 
     for name in re.findall(r"^(?:class|def) (\w+)", stub, flags=re.M):
-        assert hasattr(memstrata._core, name), name
+        assert hasattr(stratamem._core, name), name

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from memstrata import (ConfigError, InvalidInputError, InvalidTypeError, MemoryConfig, Ranking,
+from stratamem import (ConfigError, InvalidInputError, InvalidTypeError, MemoryConfig, Ranking,
                        SyncMemory)
 from test_cli import run_cli, run_json
 

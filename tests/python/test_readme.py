@@ -38,7 +38,7 @@ def test_readme_with_memory_example_runs_as_written_in_two_processes(tmp_path):
         latest = message_text(server.last_messages()[-1]["content"])
     assert "What language should I use?" in latest
     assert "Python for backend work" in latest  # recalled from the first process
-    assert (tmp_path / "memstrata.db").exists()
+    assert (tmp_path / "stratamem.db").exists()
 
 
 def test_readme_memory_examples_run_in_order(tmp_path):
@@ -51,7 +51,7 @@ def test_readme_memory_examples_run_in_order(tmp_path):
 
 
 def test_readme_cli_examples_run(tmp_path):
-    cli_block = [b for b in blocks("bash") if "memstrata add" in b][0]
+    cli_block = [b for b in blocks("bash") if "stratamem add" in b][0]
     outputs = []
     for line in cli_block.strip().splitlines():
         proc = subprocess.run(shlex.split(line), cwd=tmp_path, capture_output=True, text=True, timeout=120)

@@ -1,5 +1,5 @@
-"""`memstrata serve` as an OpenAI-compatible memory proxy: the real `openai`
-SDK -> the real `memstrata serve` process -> a scripted OpenAI-compatible
+"""`stratamem serve` as an OpenAI-compatible memory proxy: the real `openai`
+SDK -> the real `stratamem serve` process -> a scripted OpenAI-compatible
 upstream (tests/python/openai_fake_server.py), streaming and not."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def proxy(tmp_path: Path, upstream: FakeOpenAIServer):
 
 def sdk(proxy: ServeProcess, user: str | None = "alice", **headers: str) -> Any:
     if user:
-        headers["X-Memstrata-User"] = user
+        headers["X-Stratamem-User"] = user
     return openai.OpenAI(base_url=proxy.url + "/v1", api_key="sk-client-key", default_headers=headers,
                          max_retries=0)
 
@@ -66,7 +66,7 @@ def test_stores_strips_and_recalls(proxy: ServeProcess, upstream: FakeOpenAIServ
     answer = ask(client, "Which language should I use?")
     assert answer.choices[0].message.content == "Use Python."
     user_msg = upstream.last_messages()[-1]["content"]
-    assert user_msg.startswith("<memstrata-context>") and "Prefers Python for backend work" in user_msg
+    assert user_msg.startswith("<stratamem-context>") and "Prefers Python for backend work" in user_msg
     assert user_msg.endswith("Which language should I use?")
     # another user gets nothing of alice's
     assert ask(sdk(proxy, "bob"), "Which language should I use?").choices[0].message.content.startswith(
@@ -105,7 +105,7 @@ def test_unfinished_stream_still_flushes(proxy: ServeProcess, upstream: FakeOpen
 
 
 def test_user_field_and_session_header(proxy: ServeProcess, upstream: FakeOpenAIServer) -> None:
-    client = sdk(proxy, user=None, **{"X-Memstrata-Session": "s-1", "X-Memstrata-Agent": "bot"})
+    client = sdk(proxy, user=None, **{"X-Stratamem-Session": "s-1", "X-Stratamem-Agent": "bot"})
     upstream.push(Reply('Ok. <memory>[{"content": "Is debugging the parser today", "scope": "session"},'
                         ' {"content": "Likes tabs", "scope": "user"}]</memory>'))
     r = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}], user="carol")
@@ -172,7 +172,7 @@ def test_other_routes_pass_through_with_the_client_key(proxy: ServeProcess, upst
     assert len(emb.data) == 2
     sent = upstream.requests[-1]["headers"]
     assert sent["Authorization"] == "Bearer sk-client-key"
-    assert not any(k.lower().startswith("x-memstrata") for k in sent)
+    assert not any(k.lower().startswith("x-stratamem") for k in sent)
     assert not any("sk-client-key" in line for line in proxy.log)
 
 
@@ -183,12 +183,12 @@ def test_upstream_key_from_environment_behind_a_token(tmp_path: Path, upstream: 
         with pytest.raises(openai.AuthenticationError):
             ask(bad, "hi")
         good = openai.OpenAI(base_url=s.url + "/v1", api_key="tok", max_retries=0,
-                             default_headers={"X-Memstrata-User": "alice"})
+                             default_headers={"X-Stratamem-User": "alice"})
         assert ask(good, "I prefer Python").choices[0].message.content == "Noted: you prefer Python."
         assert upstream.requests[-1]["headers"]["Authorization"] == "Bearer sk-from-env"
         # the token may also travel in its own header, leaving Authorization for the upstream key
         own = openai.OpenAI(base_url=s.url + "/v1", api_key="sk-own", max_retries=0,
-                            default_headers={"X-Memstrata-Token": "tok", "X-Memstrata-User": "a"})
+                            default_headers={"X-Stratamem-Token": "tok", "X-Stratamem-User": "a"})
         ask(own, "hi")
         assert upstream.requests[-1]["headers"]["Authorization"] == "Bearer sk-own"
         assert not any("sk-" in line or "tok" in line.split()[-1] for line in s.log)

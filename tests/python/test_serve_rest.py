@@ -1,5 +1,5 @@
-"""`memstrata serve`: the REST API, auth, limits and shutdown, over real HTTP
-against the real installed `memstrata` console script on a tmp store."""
+"""`stratamem serve`: the REST API, auth, limits and shutdown, over real HTTP
+against the real installed `stratamem` console script on a tmp store."""
 
 from __future__ import annotations
 
@@ -18,19 +18,19 @@ from typing import Any
 import httpx
 import pytest
 
-import memstrata
+import stratamem
 
 pytestmark = pytest.mark.model
 
 
 class ServeProcess:
-    """`memstrata serve --port 0 ...` in a subprocess; `.url` once listening."""
+    """`stratamem serve --port 0 ...` in a subprocess; `.url` once listening."""
 
     def __init__(self, db: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        exe = shutil.which("memstrata")
-        assert exe, "the memstrata console script is not installed (pip install .)"
+        exe = shutil.which("stratamem")
+        assert exe, "the stratamem console script is not installed (pip install .)"
         full_env = {**os.environ, **(env or {})}
-        full_env.setdefault("MEMSTRATA_MODEL_DIR", memstrata.bundled_model_dir())
+        full_env.setdefault("STRATAMEM_MODEL_DIR", stratamem.bundled_model_dir())
         self.proc = subprocess.Popen([exe, "serve", "--db", str(db), "--port", "0", *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env=full_env)
@@ -53,7 +53,7 @@ class ServeProcess:
 
     def client(self, user: str | None = None, **headers: str) -> httpx.Client:
         if user is not None:
-            headers["X-Memstrata-User"] = user
+            headers["X-Stratamem-User"] = user
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
@@ -136,7 +136,7 @@ def test_user_from_body_or_query(server: ServeProcess) -> None:
         assert c.get(f"/v1/memories/{mid}", params={"user_id": "bob"}).status_code == 200
         assert c.get("/v1/memories", params={"user_id": "bob"}).json()["memories"][0]["id"] == mid
         r = c.post("/v1/memories", json={"content": "no one"})
-        assert r.status_code == 400 and "X-Memstrata-User" in r.json()["error"]["message"]
+        assert r.status_code == 400 and "X-Stratamem-User" in r.json()["error"]["message"]
 
 
 def test_cross_tenant_access_is_not_found(server: ServeProcess) -> None:
@@ -197,27 +197,27 @@ def test_token_required_and_checked(tmp_path: Path) -> None:
         with s.client("alice") as c:
             assert c.get("/healthz").status_code == 200  # liveness needs no token
             for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Bearer s3cret-toke"},
-                            {"Authorization": "Bearer s3cret-token-and-more"}, {"X-Memstrata-Token": "nope"},
+                            {"Authorization": "Bearer s3cret-token-and-more"}, {"X-Stratamem-Token": "nope"},
                             {"Authorization": "s3cret-token"}):
                 r = c.get("/v1/memories", headers=headers)
                 assert r.status_code == 401, headers
                 assert r.json()["error"]["code"] == "Unauthorized"
             assert c.get("/v1/memories", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
-            assert c.get("/v1/memories", headers={"X-Memstrata-Token": "s3cret-token"}).status_code == 200
+            assert c.get("/v1/memories", headers={"X-Stratamem-Token": "s3cret-token"}).status_code == 200
             assert c.get("/openapi.json").status_code == 401
         assert not any("s3cret" in line for line in s.log)
 
 
 def test_token_from_environment(tmp_path: Path) -> None:
-    with ServeProcess(tmp_path / "s.db", env={"MEMSTRATA_TOKEN": "from-env"}) as s, s.client("a") as c:
+    with ServeProcess(tmp_path / "s.db", env={"STRATAMEM_TOKEN": "from-env"}) as s, s.client("a") as c:
         assert c.get("/v1/memories").status_code == 401
         assert c.get("/v1/memories", headers={"Authorization": "Bearer from-env"}).status_code == 200
 
 
 def test_non_loopback_bind_needs_a_token(tmp_path: Path) -> None:
-    exe = shutil.which("memstrata")
-    env = {**os.environ, "MEMSTRATA_MODEL_DIR": memstrata.bundled_model_dir()}
-    env.pop("MEMSTRATA_TOKEN", None)
+    exe = shutil.which("stratamem")
+    env = {**os.environ, "STRATAMEM_MODEL_DIR": stratamem.bundled_model_dir()}
+    env.pop("STRATAMEM_TOKEN", None)
     r = subprocess.run([exe, "serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "0"],
                        capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode != 0
@@ -277,7 +277,7 @@ def test_sigterm_finishes_in_flight_and_keeps_acknowledged_writes(tmp_path: Path
     assert s.log[-1].endswith("stopped")
     assert len(acked) > 3
     # every acknowledged id is in the file, read by a fresh process
-    out = subprocess.run([shutil.which("memstrata"), "export", "--db", str(db)],
+    out = subprocess.run([shutil.which("stratamem"), "export", "--db", str(db)],
                          capture_output=True, text=True, timeout=120, check=True).stdout
     stored = {json.loads(line)["id"] for line in out.splitlines() if line.strip()}
     missing = set(acked) - stored

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from memstrata import Memory, NotFoundError, SavedId, SyncMemory
+from stratamem import Memory, NotFoundError, SavedId, SyncMemory
 
 from conftest import run
 

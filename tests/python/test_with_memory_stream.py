@@ -13,8 +13,8 @@ import pytest
 from openai import AsyncOpenAI, AzureOpenAI, OpenAI
 
 from conftest import fresh_user
-from memstrata import with_memory
-from memstrata.wrap import AsyncMemoryClient
+from stratamem import with_memory
+from stratamem.wrap import AsyncMemoryClient
 from openai_fake_server import FakeOpenAIServer, Reply
 
 ANSWER = "Use Python.\n\n"

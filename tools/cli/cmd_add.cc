@@ -1,4 +1,4 @@
-// memstrata add: save one memory.
+// stratamem add: save one memory.
 #include <iostream>
 #include <iterator>
 
@@ -6,7 +6,7 @@
 #include "cli/errors.h"
 #include "cli/record_json.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 struct AddArgs {
@@ -33,7 +33,7 @@ int RunAdd(const AddArgs& args, const CommonOptions& common) {
   request.dedup = !args.no_dedup;
   // Check the ids before loading a model: a usage error should be instant.
   if (Status st = ValidateContextFor(request.scope, request.context); !st.ok()) {
-    return ReportUsageError(st.message() + " (see memstrata add --help)", common.json);
+    return ReportUsageError(st.message() + " (see stratamem add --help)", common.json);
   }
   int rc = 0;
   auto store = OpenStore(common, CreateMode::kCreate, &rc);
@@ -43,7 +43,7 @@ int RunAdd(const AddArgs& args, const CommonOptions& common) {
   const SaveOutcome& saved = outcome->front();
   if (!common.json) {
     std::printf("%s\n", saved.id.c_str());
-    if (saved.merged) std::fprintf(stderr, "memstrata: note: the same fact was already stored; merged into it\n");
+    if (saved.merged) std::fprintf(stderr, "stratamem: note: the same fact was already stored; merged into it\n");
     return kExitOk;
   }
   auto record = store->Get(saved.id);
@@ -75,9 +75,9 @@ CommandFn RegisterAdd(CLI::App& app, CommonOptions& common) {
   AddCommonOptions(sub, &common);
   sub->footer(
       "Examples:\n"
-      "  memstrata add \"Project uses uv, not pip\" --user team --agent claude\n"
-      "  memstrata add \"Draft is due Friday\" --scope session --user bob --session morning-session");
+      "  stratamem add \"Project uses uv, not pip\" --user team --agent claude\n"
+      "  stratamem add \"Draft is due Friday\" --scope session --user bob --session morning-session");
   return [args, &common] { return RunAdd(*args, common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

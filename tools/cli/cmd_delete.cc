@@ -1,11 +1,11 @@
-// memstrata delete and memstrata clear: remove memories.
+// stratamem delete and stratamem clear: remove memories.
 #include <cstdio>
 
 #include "cli/common.h"
 #include "cli/errors.h"
 #include "cli/record_json.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 int RunDelete(const std::string& id, const CommonOptions& common) {
@@ -58,7 +58,7 @@ CommandFn RegisterDelete(CLI::App& app, CommonOptions& common) {
   auto id = std::make_shared<std::string>();
   sub->add_option("id", *id, "The memory's id")->required();
   AddCommonOptions(sub, &common);
-  sub->footer("Example:\n  memstrata delete 0193f0c2-7d1e-7b4a-9c1e-2f5d8a9b0c3d");
+  sub->footer("Example:\n  stratamem delete 0193f0c2-7d1e-7b4a-9c1e-2f5d8a9b0c3d");
   return [id, &common] { return RunDelete(*id, common); };
 }
 
@@ -76,9 +76,9 @@ CommandFn RegisterClear(CLI::App& app, CommonOptions& common) {
       "would delete and exits with code 2.\n"
       "\n"
       "Examples:\n"
-      "  memstrata clear --user bob --yes\n"
-      "  memstrata clear --user bob --session morning-session --yes");
+      "  stratamem clear --user bob --yes\n"
+      "  stratamem clear --user bob --session morning-session --yes");
   return [yes, &common] { return RunClear(*yes, common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

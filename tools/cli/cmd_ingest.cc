@@ -1,4 +1,4 @@
-// memstrata ingest: store each turn of a past conversation as a memory.
+// stratamem ingest: store each turn of a past conversation as a memory.
 #include <cstdio>
 #include <set>
 
@@ -7,7 +7,7 @@
 #include "cli/errors.h"
 #include "cli/progress.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 constexpr int kMaxWarnings = 5;
@@ -121,7 +121,7 @@ int RunIngest(const IngestArgs& args, const CommonOptions& common) {
   for (const Turn& turn : conversation.turns) {
     requests.push_back(ToRequest(turn, scope, common, args));
     if (Status st = ValidateContextFor(scope, requests.back().context); !st.ok()) {
-      return ReportUsageError(st.message() + " (see memstrata ingest --help)", common.json);
+      return ReportUsageError(st.message() + " (see stratamem ingest --help)", common.json);
     }
     users.insert(turn.user_id);
     sessions.insert(turn.user_id + "\n" + turn.session_id);
@@ -231,9 +231,9 @@ CommandFn RegisterIngest(CLI::App& app, CommonOptions& common) {
       "is a terminal; a summary line (turns stored, rate) is always printed.\n"
       "\n"
       "Examples:\n"
-      "  memstrata ingest chat.json --user bob --session 2024-05-01\n"
-      "  memstrata ingest locomo10.json --format locomo --conversation conv-26 --db locomo.db");
+      "  stratamem ingest chat.json --user bob --session 2024-05-01\n"
+      "  stratamem ingest locomo10.json --format locomo --conversation conv-26 --db locomo.db");
   return [args, &common] { return RunIngest(*args, common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

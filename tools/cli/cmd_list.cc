@@ -1,4 +1,4 @@
-// memstrata list and memstrata get: read memories back.
+// stratamem list and stratamem get: read memories back.
 #include <cstdio>
 
 #include "cli/common.h"
@@ -6,7 +6,7 @@
 #include "cli/record_json.h"
 #include "cli/text_output.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 struct ListArgs {
@@ -82,8 +82,8 @@ CommandFn RegisterList(CLI::App& app, CommonOptions& common) {
   AddCommonOptions(sub, &common);
   sub->footer(
       "Examples:\n"
-      "  memstrata list --user team\n"
-      "  memstrata list --user bob --all --scope session,agent --json");
+      "  stratamem list --user team\n"
+      "  stratamem list --user bob --all --scope session,agent --json");
   return [args, &common] { return RunList(*args, common); };
 }
 
@@ -92,8 +92,8 @@ CommandFn RegisterGet(CLI::App& app, CommonOptions& common) {
   auto id = std::make_shared<std::string>();
   sub->add_option("id", *id, "The memory's id (as printed by add, list or search)")->required();
   AddCommonOptions(sub, &common);
-  sub->footer("Example:\n  memstrata get 0193f0c2-7d1e-7b4a-9c1e-2f5d8a9b0c3d --json");
+  sub->footer("Example:\n  stratamem get 0193f0c2-7d1e-7b4a-9c1e-2f5d8a9b0c3d --json");
   return [id, &common] { return RunGet(*id, common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -1,4 +1,4 @@
-// memstrata mcp: serve the store to a coding agent over the Model Context
+// stratamem mcp: serve the store to a coding agent over the Model Context
 // Protocol (stdio). The server itself lives in tools/mcp/; this file parses
 // the options, opens the store and runs it. See docs/agents.md.
 #include <csignal>
@@ -9,11 +9,11 @@
 #include "mcp/memory_tools.h"
 #include "mcp/server.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 constexpr char kInstructions[] =
-    "memstrata is the user's long-term memory, shared by all of their coding agents. At the start of a "
+    "stratamem is the user's long-term memory, shared by all of their coding agents. At the start of a "
     "task, call memory_search to recall the user's preferences and the project's facts. When the user "
     "states a preference, decision or convention, or you learn a durable project fact, save it with "
     "memory_save (one self-contained fact per call). Correct outdated facts with memory_update, and "
@@ -21,7 +21,7 @@ constexpr char kInstructions[] =
 
 int RunMcp(const CommonOptions& common) {
   if (common.context.user_id.empty()) {
-    return ReportUsageError("mcp needs --user ID (or MEMSTRATA_USER): whose memories this server serves",
+    return ReportUsageError("mcp needs --user ID (or STRATAMEM_USER): whose memories this server serves",
                             /*json=*/false);
   }
   // stdout is the protocol: a closed pipe must be an error we see, not a signal.
@@ -34,7 +34,7 @@ int RunMcp(const CommonOptions& common) {
   info.version = Version();
   info.instructions = kInstructions;
   mcp::Server server(&tools, info, &std::cerr);
-  std::cerr << "memstrata mcp: serving user '" << common.context.user_id << "'"
+  std::cerr << "stratamem mcp: serving user '" << common.context.user_id << "'"
             << (common.context.agent_id.empty() ? "" : " as agent '" + common.context.agent_id + "'")
             << " from " << common.db << "\n";
   rc = server.Run(std::cin, std::cout);
@@ -51,8 +51,8 @@ CommandFn RegisterMcp(CLI::App& app, CommonOptions& common) {
   // stdout carries the protocol, so --json means nothing here; a server has no turn.
   sub->remove_option(sub->get_option("--json"));
   sub->remove_option(sub->get_option("--turn"));
-  sub->get_option("--user")->envname("MEMSTRATA_USER")->description(
-      "User id: whose memories the agent reads and writes (required; or $MEMSTRATA_USER)");
+  sub->get_option("--user")->envname("STRATAMEM_USER")->description(
+      "User id: whose memories the agent reads and writes (required; or $STRATAMEM_USER)");
   sub->get_option("--agent")->description(
       "This agent's name (claude-code, codex, gemini-cli, ...): recorded as the source of what it saves");
   sub->get_option("--session")->description(
@@ -62,9 +62,9 @@ CommandFn RegisterMcp(CLI::App& app, CommonOptions& common) {
       "logs go to stderr. Several servers (one per agent) may share one --db at once.\n"
       "\n"
       "Examples:\n"
-      "  memstrata mcp --db ~/.memstrata/memory.db --user alice --agent claude-code\n"
-      "  claude mcp add memstrata -- memstrata mcp --db ~/.memstrata/memory.db --user alice --agent claude-code");
+      "  stratamem mcp --db ~/.stratamem/memory.db --user alice --agent claude-code\n"
+      "  claude mcp add stratamem -- stratamem mcp --db ~/.stratamem/memory.db --user alice --agent claude-code");
   return [&common] { return RunMcp(common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

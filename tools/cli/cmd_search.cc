@@ -1,4 +1,4 @@
-// memstrata search: hybrid (vector + full-text) search from a scope context.
+// stratamem search: hybrid (vector + full-text) search from a scope context.
 #include <cstdio>
 
 #include "cli/common.h"
@@ -6,7 +6,7 @@
 #include "cli/record_json.h"
 #include "cli/text_output.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 struct SearchArgs {
@@ -114,11 +114,11 @@ CommandFn RegisterSearch(CLI::App& app, CommonOptions& common) {
   AddCommonOptions(sub, &common);
   sub->footer(
       "Examples:\n"
-      "  memstrata search \"package manager\" --user team\n"
-      "  memstrata search \"deadline\" --user bob --session afternoon-session --top-k 3 --json\n"
-      "  memstrata search \"trip\" --user conv-26 --filter speaker=Caroline\n"
-      "  memstrata search \"trip\" --user conv-26 --diversity 0.3 --explain");
+      "  stratamem search \"package manager\" --user team\n"
+      "  stratamem search \"deadline\" --user bob --session afternoon-session --top-k 3 --json\n"
+      "  stratamem search \"trip\" --user conv-26 --filter speaker=Caroline\n"
+      "  stratamem search \"trip\" --user conv-26 --diversity 0.3 --explain");
   return [args, &common] { return RunSearch(*args, common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

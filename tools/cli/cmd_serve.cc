@@ -1,4 +1,4 @@
-// memstrata serve: the REST API and the OpenAI-compatible memory proxy over
+// stratamem serve: the REST API and the OpenAI-compatible memory proxy over
 // HTTP, in one process (tools/serve/, docs/serve.md).
 #include <cstdio>
 #include <cstdlib>
@@ -7,12 +7,12 @@
 #include "cli/errors.h"
 #include "serve/server.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 int RunServe(serve::ServeOptions options, const CommonOptions& common) {
   if (options.token.empty()) {
-    if (const char* token = std::getenv("MEMSTRATA_TOKEN")) options.token = token;
+    if (const char* token = std::getenv("STRATAMEM_TOKEN")) options.token = token;
   }
   options.defaults = common.context;
   int rc = 0;
@@ -41,7 +41,7 @@ CommandFn RegisterServe(CLI::App& app, CommonOptions& common) {
                   "OpenAI-compatible base URL ending in /v1 for /v1/chat/completions and other /v1/* "
                   "routes (the API key comes from the client's Authorization header or OPENAI_API_KEY)");
   sub->add_option("--token", options->token,
-                  "Bearer token every request must carry (or env MEMSTRATA_TOKEN); required off loopback");
+                  "Bearer token every request must carry (or env STRATAMEM_TOKEN); required off loopback");
   sub->add_option("--max-body-bytes", options->max_body_bytes, "Larger request bodies are refused (413)")
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20))
       ->capture_default_str();
@@ -62,12 +62,12 @@ CommandFn RegisterServe(CLI::App& app, CommonOptions& common) {
   AddCommonOptions(sub, &common);
   sub->footer(
       "--user/--session/--agent are the defaults for requests that name no user (headers\n"
-      "X-Memstrata-User/-Session/-Agent, a body's user_id or a chat request's `user`).\n"
+      "X-Stratamem-User/-Session/-Agent, a body's user_id or a chat request's `user`).\n"
       "\n"
       "Examples:\n"
-      "  memstrata serve --db team.db --upstream https://api.openai.com/v1\n"
-      "  MEMSTRATA_TOKEN=s3cret memstrata serve --host 0.0.0.0 --port 8787");
+      "  stratamem serve --db team.db --upstream https://api.openai.com/v1\n"
+      "  STRATAMEM_TOKEN=s3cret stratamem serve --host 0.0.0.0 --port 8787");
   return [options, &common] { return RunServe(*options, common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -1,11 +1,11 @@
-// memstrata stats: counts for the whole store or one user.
+// stratamem stats: counts for the whole store or one user.
 #include <cstdio>
 
 #include "cli/common.h"
 #include "cli/errors.h"
 #include "cli/record_json.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 int RunStats(const CommonOptions& common) {
@@ -44,9 +44,9 @@ CommandFn RegisterStats(CLI::App& app, CommonOptions& common) {
   AddCommonOptions(sub, &common);
   sub->footer(
       "Examples:\n"
-      "  memstrata stats\n"
-      "  memstrata stats --user team --json");
+      "  stratamem stats\n"
+      "  stratamem stats --user team --json");
   return [&common] { return RunStats(common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

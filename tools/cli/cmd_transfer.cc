@@ -1,4 +1,4 @@
-// memstrata export and memstrata import: JSON Lines, one memory per line, with
+// stratamem export and stratamem import: JSON Lines, one memory per line, with
 // every field; import keeps ids and timestamps so the round trip is lossless.
 #include <algorithm>
 #include <cstdio>
@@ -10,7 +10,7 @@
 #include "cli/errors.h"
 #include "cli/record_json.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 constexpr int kExportPage = 1000;
@@ -57,7 +57,7 @@ int RunExport(const ExportArgs& args, const CommonOptions& common) {
   }
   out.flush();
   if (!out) return ReportError(Status::IOError("writing '" + args.out + "' failed"), common.json);
-  std::fprintf(stderr, "memstrata: exported %lld memories to %s\n", static_cast<long long>(count),
+  std::fprintf(stderr, "stratamem: exported %lld memories to %s\n", static_cast<long long>(count),
                args.out == "-" ? "stdout" : args.out.c_str());
   return kExitOk;
 }
@@ -178,8 +178,8 @@ CommandFn RegisterExport(CLI::App& app, CommonOptions& common) {
       "ISO 8601 UTC with microseconds), and vector with --with-vectors.\n"
       "\n"
       "Examples:\n"
-      "  memstrata export --out backup.jsonl\n"
-      "  memstrata export --user team --with-vectors > team.jsonl");
+      "  stratamem export --out backup.jsonl\n"
+      "  stratamem export --user team --with-vectors > team.jsonl");
   return [args, &common] { return RunExport(*args, common); };
 }
 
@@ -196,8 +196,8 @@ CommandFn RegisterImport(CLI::App& app, CommonOptions& common) {
       "before anything is stored.\n"
       "\n"
       "Example:\n"
-      "  memstrata import backup.jsonl --db restored.db");
+      "  stratamem import backup.jsonl --db restored.db");
   return [path, &common] { return RunImport(*path, common); };
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -5,7 +5,7 @@
 
 #include "cli/errors.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 const std::vector<std::string> kScopeNames = {"user", "session", "agent", "turn"};
@@ -24,8 +24,8 @@ std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, bool json, i
   if (common.embedder == "native") {
     if (common.model_dir.empty()) {
       *exit_code = ReportUsageError(
-          "no embedding model: pass --model-dir DIR or set MEMSTRATA_MODEL_DIR to a directory "
-          "with config.json, vocab.txt and model.safetensors (the pip-installed `memstrata` "
+          "no embedding model: pass --model-dir DIR or set STRATAMEM_MODEL_DIR to a directory "
+          "with config.json, vocab.txt and model.safetensors (the pip-installed `stratamem` "
           "command sets it to the bundled model)",
           json);
       return nullptr;
@@ -55,7 +55,7 @@ std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, bool json, i
 
 void AddCommonOptions(CLI::App* sub, CommonOptions* common) {
   sub->add_option("--db", common->db, "Store file (SQLite), created by add/import/ingest")
-      ->envname("MEMSTRATA_DB")
+      ->envname("STRATAMEM_DB")
       ->capture_default_str()
       ->group("Store");
   sub->add_flag("--json", common->json, "Print JSON instead of text (errors too: {\"error\": ...})")
@@ -68,7 +68,7 @@ void AddCommonOptions(CLI::App* sub, CommonOptions* common) {
   sub->add_option("--turn", common->context.turn_id, "Turn id")->group("Scope");
   sub->add_option("--model-dir", common->model_dir,
                   "Native embedder: model directory (config.json, vocab.txt, model.safetensors)")
-      ->envname("MEMSTRATA_MODEL_DIR")
+      ->envname("STRATAMEM_MODEL_DIR")
       ->group("Embedder");
   sub->add_option("--embedder", common->embedder, "Embedding backend")
       ->check(CLI::IsMember({"native", "openai", "ollama"}))
@@ -116,7 +116,7 @@ std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode c
     if (!std::filesystem::exists(common.db, ec)) {
       *exit_code = ReportError(
           Status::IOError("no store at '" + common.db +
-                          "' (pass --db PATH or set MEMSTRATA_DB; add, import and ingest create one)"),
+                          "' (pass --db PATH or set STRATAMEM_DB; add, import and ingest create one)"),
           common.json);
       return nullptr;
     }
@@ -136,4 +136,4 @@ int RequireUser(const CommonOptions& common, const char* command) {
   return ReportUsageError(std::string(command) + " needs --user ID", common.json);
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

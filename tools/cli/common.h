@@ -1,7 +1,7 @@
 // What every subcommand shares: the store path, the scope ids, --json and the
 // embedder choice; and opening the store from them.
-#ifndef MEMSTRATA_TOOLS_CLI_COMMON_H_
-#define MEMSTRATA_TOOLS_CLI_COMMON_H_
+#ifndef STRATAMEM_TOOLS_CLI_COMMON_H_
+#define STRATAMEM_TOOLS_CLI_COMMON_H_
 
 #include <functional>
 #include <memory>
@@ -10,12 +10,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 
 struct CommonOptions {
-  std::string db = "memstrata.db";
+  std::string db = "stratamem.db";
   ScopeContext context;
   bool json = false;
   std::string model_dir;
@@ -63,6 +63,6 @@ std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode c
 // A usage error unless --user was given; returns 0 when it was.
 int RequireUser(const CommonOptions& common, const char* command);
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli
 
-#endif  // MEMSTRATA_TOOLS_CLI_COMMON_H_
+#endif  // STRATAMEM_TOOLS_CLI_COMMON_H_

@@ -6,7 +6,7 @@
 #include <iterator>
 #include <sstream>
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 Status ReadAll(const std::string& path, std::string* text) {
@@ -74,7 +74,7 @@ Status AddMessage(const Json& message, size_t index, const ConversationOptions& 
 }
 
 Status ParseMessages(const Json& messages, const ConversationOptions& options, Conversation* out) {
-  for (size_t i = 0; i < messages.size(); ++i) MEMSTRATA_RETURN_IF_ERROR(AddMessage(messages[i], i, options, out));
+  for (size_t i = 0; i < messages.size(); ++i) STRATAMEM_RETURN_IF_ERROR(AddMessage(messages[i], i, options, out));
   return Status::OK();
 }
 
@@ -90,7 +90,7 @@ Status ParseMessageLines(const std::string& text, const ConversationOptions& opt
       return Status::InvalidArgument("line " + std::to_string(number) +
                                      ": not valid JSON (expected a JSON document or JSON Lines)");
     }
-    MEMSTRATA_RETURN_IF_ERROR(AddMessage(message, index++, options, out));
+    STRATAMEM_RETURN_IF_ERROR(AddMessage(message, index++, options, out));
   }
   return Status::OK();
 }
@@ -150,7 +150,7 @@ Status ParseLocomo(const Json& document, const ConversationOptions& options, Con
   if (document.is_object()) return ParseLocomoSample(document, 0, options, out);
   if (!document.is_array()) return Status::InvalidArgument("LoCoMo: expected a list of conversations");
   for (size_t i = 0; i < document.size(); ++i) {
-    MEMSTRATA_RETURN_IF_ERROR(ParseLocomoSample(document[i], i, options, out));
+    STRATAMEM_RETURN_IF_ERROR(ParseLocomoSample(document[i], i, options, out));
   }
   return Status::OK();
 }
@@ -173,7 +173,7 @@ const char* FormatName(ConversationFormat format) {
 
 Status LoadConversation(const std::string& path, const ConversationOptions& options, Conversation* out) {
   std::string text;
-  MEMSTRATA_RETURN_IF_ERROR(ReadAll(path, &text));
+  STRATAMEM_RETURN_IF_ERROR(ReadAll(path, &text));
   Json document = Json::parse(text, nullptr, false);
   bool is_json = !document.is_discarded();
   ConversationFormat format = options.format;
@@ -197,4 +197,4 @@ Status LoadConversation(const std::string& path, const ConversationOptions& opti
                                  "LoCoMo; pass --format");
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -1,15 +1,15 @@
-// Reading past conversations for `memstrata ingest`: OpenAI-style messages
+// Reading past conversations for `stratamem ingest`: OpenAI-style messages
 // (a {"messages": [...]} object, a JSON list, or JSON Lines) and LoCoMo.
-#ifndef MEMSTRATA_TOOLS_CLI_CONVERSATION_H_
-#define MEMSTRATA_TOOLS_CLI_CONVERSATION_H_
+#ifndef STRATAMEM_TOOLS_CLI_CONVERSATION_H_
+#define STRATAMEM_TOOLS_CLI_CONVERSATION_H_
 
 #include <string>
 #include <vector>
 
 #include "cli/record_json.h"
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 
 enum class ConversationFormat { kAuto, kMessages, kLocomo };
 
@@ -40,6 +40,6 @@ Status LoadConversation(const std::string& path, const ConversationOptions& opti
 
 const char* FormatName(ConversationFormat format);
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli
 
-#endif  // MEMSTRATA_TOOLS_CLI_CONVERSATION_H_
+#endif  // STRATAMEM_TOOLS_CLI_CONVERSATION_H_

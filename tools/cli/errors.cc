@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 // Keeps the stderr message on one line whatever the engine put in it.
@@ -17,7 +17,7 @@ std::string OneLine(std::string text) {
 
 int Report(const char* code_name, int exit_code, const std::string& message, bool json) {
   std::string line = OneLine(message);
-  std::fprintf(stderr, "memstrata: error: %s\n", line.c_str());
+  std::fprintf(stderr, "stratamem: error: %s\n", line.c_str());
   if (json) {
     nlohmann::json out = {{"error", {{"code", code_name}, {"exit_code", exit_code}, {"message", line}}}};
     std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
@@ -46,7 +46,7 @@ int ReportUsageError(const std::string& message, bool json) {
 }
 
 void Warn(const std::string& message) {
-  std::fprintf(stderr, "memstrata: warning: %s\n", OneLine(message).c_str());
+  std::fprintf(stderr, "stratamem: warning: %s\n", OneLine(message).c_str());
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -1,13 +1,13 @@
 // How the CLI reports failure: one line on stderr, a documented exit code, and
 // with --json the same error as a JSON object on stdout (see docs/cli.md).
-#ifndef MEMSTRATA_TOOLS_CLI_ERRORS_H_
-#define MEMSTRATA_TOOLS_CLI_ERRORS_H_
+#ifndef STRATAMEM_TOOLS_CLI_ERRORS_H_
+#define STRATAMEM_TOOLS_CLI_ERRORS_H_
 
 #include <string>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 
 // Exit codes. Engine errors map to 2 + Status::Code, so each Status class has
 // its own code and scripts can tell "unknown id" from "corrupted file".
@@ -15,15 +15,15 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;  // bad or missing options/arguments
 int ExitCodeFor(Status::Code code);
 
-// Prints `memstrata: error: <message>` (one line) to stderr and, when `json`
+// Prints `stratamem: error: <message>` (one line) to stderr and, when `json`
 // is set, {"error": {"code", "exit_code", "message"}} to stdout. Returns the exit code.
 int ReportError(const Status& status, bool json);
 int ReportError(Status::Code code, const std::string& message, bool json);
 int ReportUsageError(const std::string& message, bool json);
 
-// Prints `memstrata: warning: <message>` to stderr.
+// Prints `stratamem: warning: <message>` to stderr.
 void Warn(const std::string& message);
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli
 
-#endif  // MEMSTRATA_TOOLS_CLI_ERRORS_H_
+#endif  // STRATAMEM_TOOLS_CLI_ERRORS_H_

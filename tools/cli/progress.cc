@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 
 Progress::Progress(std::string label, int64_t total)
     : label_(std::move(label)),
@@ -44,4 +44,4 @@ void Progress::Finish() {
   std::fflush(stderr);
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -1,12 +1,12 @@
 // A one-line progress bar on stderr, drawn only when stderr is a terminal.
-#ifndef MEMSTRATA_TOOLS_CLI_PROGRESS_H_
-#define MEMSTRATA_TOOLS_CLI_PROGRESS_H_
+#ifndef STRATAMEM_TOOLS_CLI_PROGRESS_H_
+#define STRATAMEM_TOOLS_CLI_PROGRESS_H_
 
 #include <chrono>
 #include <cstdint>
 #include <string>
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 
 class Progress {
  public:
@@ -27,6 +27,6 @@ class Progress {
   std::chrono::steady_clock::time_point last_draw_;
 };
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli
 
-#endif  // MEMSTRATA_TOOLS_CLI_PROGRESS_H_
+#endif  // STRATAMEM_TOOLS_CLI_PROGRESS_H_

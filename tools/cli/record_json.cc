@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 // Howard Hinnant's civil-calendar algorithms: exact for every date, no
@@ -227,7 +227,7 @@ Json RecordToJson(const MemoryRecord& record) {
 Result<MemoryRecord> RecordFromJson(const Json& json) {
   if (!json.is_object()) return Status::InvalidArgument("expected a JSON object");
   MemoryRecord record;
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "id", &record.id));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "id", &record.id));
   if (record.id.empty()) return Status::InvalidArgument("field 'id' is required");
   auto content = json.find("content");
   if (content == json.end() || !content->is_string()) {
@@ -235,36 +235,36 @@ Result<MemoryRecord> RecordFromJson(const Json& json) {
   }
   record.content = content->get<std::string>();
   std::string scope = "user";
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "scope", &scope));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "scope", &scope));
   auto parsed_scope = ParseScope(scope);
   if (!parsed_scope.ok()) return parsed_scope.status();
   record.scope = *parsed_scope;
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "user_id", &record.context.user_id));
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "session_id", &record.context.session_id));
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "agent_id", &record.context.agent_id));
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "turn_id", &record.context.turn_id));
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "source_agent", &record.source_agent));
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "content_hash", &record.content_hash));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "user_id", &record.context.user_id));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "session_id", &record.context.session_id));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "agent_id", &record.context.agent_id));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "turn_id", &record.context.turn_id));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "source_agent", &record.source_agent));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "content_hash", &record.content_hash));
   if (auto it = json.find("importance"); it != json.end() && !it->is_null()) {
     if (!it->is_number()) return Status::InvalidArgument("field 'importance' must be a number");
     record.importance = it->get<double>();
   }
-  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "created_at", &record.created_at));
-  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "updated_at", &record.updated_at));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "created_at", &record.created_at));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "updated_at", &record.updated_at));
   if (record.updated_at == 0) record.updated_at = record.created_at;
-  MEMSTRATA_RETURN_IF_ERROR(ReadInt(json, "version", &record.version));
-  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "valid_from", &record.valid_from));
-  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "valid_to", &record.valid_to));
-  MEMSTRATA_RETURN_IF_ERROR(ReadString(json, "superseded_by", &record.superseded_by));
-  MEMSTRATA_RETURN_IF_ERROR(ReadInt(json, "seen_count", &record.seen_count));
-  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "last_seen_at", &record.last_seen_at));
+  STRATAMEM_RETURN_IF_ERROR(ReadInt(json, "version", &record.version));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "valid_from", &record.valid_from));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "valid_to", &record.valid_to));
+  STRATAMEM_RETURN_IF_ERROR(ReadString(json, "superseded_by", &record.superseded_by));
+  STRATAMEM_RETURN_IF_ERROR(ReadInt(json, "seen_count", &record.seen_count));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "last_seen_at", &record.last_seen_at));
   if (auto it = json.find("access_count"); it != json.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 0) {
       return Status::InvalidArgument("field 'access_count' must be a non-negative integer");
     }
     record.access_count = it->get<int64_t>();
   }
-  MEMSTRATA_RETURN_IF_ERROR(ReadTime(json, "last_accessed_at", &record.last_accessed_at));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "last_accessed_at", &record.last_accessed_at));
   if (auto it = json.find("sources"); it != json.end() && !it->is_null()) {
     if (!it->is_array()) return Status::InvalidArgument("field 'sources' must be a list of strings");
     for (const Json& source : *it) {
@@ -323,4 +323,4 @@ Json StatsToJson(const StoreStats& stats) {
 
 std::string Dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -1,8 +1,8 @@
 // Memory records as JSON: the --json output of every command and the JSON Lines
 // of export/import. Timestamps are ISO 8601 UTC with microseconds, so a record
 // survives export -> import -> export unchanged.
-#ifndef MEMSTRATA_TOOLS_CLI_RECORD_JSON_H_
-#define MEMSTRATA_TOOLS_CLI_RECORD_JSON_H_
+#ifndef STRATAMEM_TOOLS_CLI_RECORD_JSON_H_
+#define STRATAMEM_TOOLS_CLI_RECORD_JSON_H_
 
 #include <cstdint>
 #include <string>
@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 
 using Json = nlohmann::json;
 
@@ -37,6 +37,6 @@ Json StatsToJson(const StoreStats& stats);
 // Compact one-line JSON; invalid UTF-8 is replaced rather than throwing.
 std::string Dump(const Json& json);
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli
 
-#endif  // MEMSTRATA_TOOLS_CLI_RECORD_JSON_H_
+#endif  // STRATAMEM_TOOLS_CLI_RECORD_JSON_H_

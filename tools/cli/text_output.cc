@@ -5,7 +5,7 @@
 
 #include "cli/record_json.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 namespace {
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -82,4 +82,4 @@ void PrintRecord(const MemoryRecord& record) {
   line("content:", record.content);
 }
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli

@@ -1,13 +1,13 @@
 // Human-readable output: aligned tables and record details.
-#ifndef MEMSTRATA_TOOLS_CLI_TEXT_OUTPUT_H_
-#define MEMSTRATA_TOOLS_CLI_TEXT_OUTPUT_H_
+#ifndef STRATAMEM_TOOLS_CLI_TEXT_OUTPUT_H_
+#define STRATAMEM_TOOLS_CLI_TEXT_OUTPUT_H_
 
 #include <string>
 #include <vector>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-namespace memstrata::cli {
+namespace stratamem::cli {
 
 // `text` on one line (newlines and tabs become spaces), cut to at most
 // `max_chars` code points with "..." when longer. Never splits a UTF-8 sequence.
@@ -20,6 +20,6 @@ void PrintTable(const std::vector<std::string>& header, const std::vector<std::v
 // "field: value" lines for one record.
 void PrintRecord(const MemoryRecord& record);
 
-}  // namespace memstrata::cli
+}  // namespace stratamem::cli
 
-#endif  // MEMSTRATA_TOOLS_CLI_TEXT_OUTPUT_H_
+#endif  // STRATAMEM_TOOLS_CLI_TEXT_OUTPUT_H_

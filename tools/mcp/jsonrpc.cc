@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 
 std::optional<Json> ParseLine(const std::string& line) {
   Json value = Json::parse(line, /*cb=*/nullptr, /*allow_exceptions=*/false);
@@ -70,4 +70,4 @@ std::string Serialize(const Json& message) {
   return message.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp

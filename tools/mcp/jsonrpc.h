@@ -1,15 +1,15 @@
 // JSON-RPC 2.0 messages as the MCP stdio transport carries them: one JSON value
 // per line (no embedded newlines), UTF-8. This file knows nothing of MCP
 // methods; it classifies what arrives and shapes what leaves.
-#ifndef MEMSTRATA_TOOLS_MCP_JSONRPC_H_
-#define MEMSTRATA_TOOLS_MCP_JSONRPC_H_
+#ifndef STRATAMEM_TOOLS_MCP_JSONRPC_H_
+#define STRATAMEM_TOOLS_MCP_JSONRPC_H_
 
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 
 using Json = nlohmann::json;
 
@@ -54,6 +54,6 @@ Json MakeError(const Json& id, const RpcError& error);
 // replaced rather than throwing), no trailing newline.
 std::string Serialize(const Json& message);
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp
 
-#endif  // MEMSTRATA_TOOLS_MCP_JSONRPC_H_
+#endif  // STRATAMEM_TOOLS_MCP_JSONRPC_H_

@@ -7,7 +7,7 @@
 #include "mcp/schema_check.h"
 #include "mcp/tool_schemas.h"
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 namespace {
 
 using Json = nlohmann::json;
@@ -194,4 +194,4 @@ ToolResult MemoryTools::List(const Json& args) {
   return Ok(Json{{"memories", std::move(memories)}, {"count", count}});
 }
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp

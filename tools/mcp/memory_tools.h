@@ -4,16 +4,16 @@
 // as unknown, so one user's agent can neither read nor change another's.
 //
 // Thread-compatible: the server calls it from one thread.
-#ifndef MEMSTRATA_TOOLS_MCP_MEMORY_TOOLS_H_
-#define MEMSTRATA_TOOLS_MCP_MEMORY_TOOLS_H_
+#ifndef STRATAMEM_TOOLS_MCP_MEMORY_TOOLS_H_
+#define STRATAMEM_TOOLS_MCP_MEMORY_TOOLS_H_
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 
 // What a tools/call returns. A failed call (bad arguments, unknown id, store
 // error) is a result with is_error set, so the model sees the message and can
@@ -46,6 +46,6 @@ class MemoryTools {
   ScopeContext identity_;
 };
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp
 
-#endif  // MEMSTRATA_TOOLS_MCP_MEMORY_TOOLS_H_
+#endif  // STRATAMEM_TOOLS_MCP_MEMORY_TOOLS_H_

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstddef>
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 namespace {
 
 using Json = nlohmann::json;
@@ -111,4 +111,4 @@ std::string CheckAgainstSchema(const Json& value, const Json& schema, const std:
   return "";
 }
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp

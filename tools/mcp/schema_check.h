@@ -3,20 +3,20 @@
 // Schema keywords our schemas use: type, enum, properties, required,
 // additionalProperties (false), items, uniqueItems, minimum, maximum,
 // minLength, maxLength. Anything else in a schema is ignored.
-#ifndef MEMSTRATA_TOOLS_MCP_SCHEMA_CHECK_H_
-#define MEMSTRATA_TOOLS_MCP_SCHEMA_CHECK_H_
+#ifndef STRATAMEM_TOOLS_MCP_SCHEMA_CHECK_H_
+#define STRATAMEM_TOOLS_MCP_SCHEMA_CHECK_H_
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 
 // "" when `value` conforms to `schema`; otherwise one message naming the
 // first offending field ("top_k: must be at most 50").
 std::string CheckAgainstSchema(const nlohmann::json& value, const nlohmann::json& schema,
                                const std::string& path = "arguments");
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp
 
-#endif  // MEMSTRATA_TOOLS_MCP_SCHEMA_CHECK_H_
+#endif  // STRATAMEM_TOOLS_MCP_SCHEMA_CHECK_H_

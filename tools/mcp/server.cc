@@ -8,7 +8,7 @@
 
 #include "mcp/tool_schemas.h"
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 namespace {
 
 bool IsSupportedVersion(const std::string& version) {
@@ -63,7 +63,7 @@ Json Server::HandleMessage(const Json& message, bool in_batch) {
       return MakeError(in.id, in.error);
     case Incoming::Kind::kResponse:
       // We never send requests, so there is nothing to match it with.
-      *log_ << "memstrata mcp: ignoring a response to a request this server did not send\n";
+      *log_ << "stratamem mcp: ignoring a response to a request this server did not send\n";
       return nullptr;
     case Incoming::Kind::kNotification:
       OnNotification(in.method);
@@ -83,7 +83,7 @@ Json Server::HandleMessage(const Json& message, bool in_batch) {
 void Server::OnNotification(const std::string& method) {
   if (method == "notifications/initialized") {
     if (protocol_version_.empty()) {
-      *log_ << "memstrata mcp: notifications/initialized before initialize; ignored\n";
+      *log_ << "stratamem mcp: notifications/initialized before initialize; ignored\n";
       return;
     }
     initialized_notified_ = true;
@@ -145,11 +145,11 @@ std::optional<Json> Server::Initialize(const Json& params, RpcError* error) {
   if (auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
     client = info->value("name", client) + " " + info->value("version", "");
   }
-  *log_ << "memstrata mcp: initialized by " << client << " (protocol " << version << ")\n";
+  *log_ << "stratamem mcp: initialized by " << client << " (protocol " << version << ")\n";
   Json result = {{"protocolVersion", version},
                  {"capabilities", {{"tools", {{"listChanged", false}}}}},
                  {"serverInfo", {{"name", info_.name}, {"version", info_.version}}}};
-  if (version >= "2025-06-18") result["serverInfo"]["title"] = "memstrata memory";
+  if (version >= "2025-06-18") result["serverInfo"]["title"] = "stratamem memory";
   if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
   return result;
 }
@@ -173,7 +173,7 @@ std::optional<Json> Server::CallTool(const Json& params, RpcError* error) {
   Json out = {{"content", Json::array({Json{{"type", "text"}, {"text", result.text}}})}};
   if (result.is_error) {
     out["isError"] = true;
-    *log_ << "memstrata mcp: " << name << " failed: " << result.text << "\n";
+    *log_ << "stratamem mcp: " << name << " failed: " << result.text << "\n";
   } else if (protocol_version_ >= "2025-06-18") {
     // structuredContent arrived in 2025-06-18; older clients get the text only.
     out["structuredContent"] = std::move(result.structured);
@@ -189,11 +189,11 @@ int Server::Run(std::istream& in, std::ostream& out) {
     out << *reply << '\n';
     out.flush();
     if (!out) {
-      *log_ << "memstrata mcp: cannot write to stdout; exiting\n";
+      *log_ << "stratamem mcp: cannot write to stdout; exiting\n";
       return 1;
     }
   }
   return 0;
 }
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp

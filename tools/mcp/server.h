@@ -6,8 +6,8 @@
 //
 // Only protocol messages go to `out`; diagnostics go to `log` (stderr).
 // Thread-compatible: one server, one thread.
-#ifndef MEMSTRATA_TOOLS_MCP_SERVER_H_
-#define MEMSTRATA_TOOLS_MCP_SERVER_H_
+#ifndef STRATAMEM_TOOLS_MCP_SERVER_H_
+#define STRATAMEM_TOOLS_MCP_SERVER_H_
 
 #include <iosfwd>
 #include <optional>
@@ -16,13 +16,13 @@
 #include "mcp/jsonrpc.h"
 #include "mcp/memory_tools.h"
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 
 // Oldest to newest; the newest is offered when the client asks for one we lack.
 inline constexpr const char* kProtocolVersions[] = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"};
 
 struct ServerInfo {
-  std::string name = "memstrata";
+  std::string name = "stratamem";
   std::string version;
   std::string instructions;  // shown to the model by clients that support it
 };
@@ -57,6 +57,6 @@ class Server {
   bool initialized_notified_ = false;
 };
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp
 
-#endif  // MEMSTRATA_TOOLS_MCP_SERVER_H_
+#endif  // STRATAMEM_TOOLS_MCP_SERVER_H_

@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 namespace {
 
 using Json = nlohmann::json;
@@ -181,4 +181,4 @@ bool IsKnownTool(const std::string& name) {
   return false;
 }
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp

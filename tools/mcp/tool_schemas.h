@@ -1,14 +1,14 @@
 // The tools the MCP server offers, as tools/list describes them: names, the
 // descriptions an agent reads to decide when to call each, and complete JSON
 // Schemas for their arguments and structured results.
-#ifndef MEMSTRATA_TOOLS_MCP_TOOL_SCHEMAS_H_
-#define MEMSTRATA_TOOLS_MCP_TOOL_SCHEMAS_H_
+#ifndef STRATAMEM_TOOLS_MCP_TOOL_SCHEMAS_H_
+#define STRATAMEM_TOOLS_MCP_TOOL_SCHEMAS_H_
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-namespace memstrata::mcp {
+namespace stratamem::mcp {
 
 // The "tools" array of a tools/list result (the same every call).
 const nlohmann::json& ToolDefinitions();
@@ -22,6 +22,6 @@ inline constexpr int kDefaultTopK = 8;
 inline constexpr int kMaxListLimit = 200;
 inline constexpr int kDefaultListLimit = 50;
 
-}  // namespace memstrata::mcp
+}  // namespace stratamem::mcp
 
-#endif  // MEMSTRATA_TOOLS_MCP_TOOL_SCHEMAS_H_
+#endif  // STRATAMEM_TOOLS_MCP_TOOL_SCHEMAS_H_

@@ -1,6 +1,6 @@
 #include "serve/auth.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 namespace {
 
 constexpr std::string_view kBearer = "Bearer ";
@@ -38,13 +38,13 @@ bool IsLoopbackHost(const std::string& host) {
 Status CheckBindPolicy(const std::string& host, const std::string& token) {
   if (IsLoopbackHost(host) || !token.empty()) return Status::OK();
   return Status::InvalidArgument("binding to '" + host +
-                                 "' (not loopback) needs a token: pass --token or set MEMSTRATA_TOKEN");
+                                 "' (not loopback) needs a token: pass --token or set STRATAMEM_TOKEN");
 }
 
 bool Authorized(const httplib::Request& req, const std::string& token) {
   if (token.empty()) return true;
   // Both candidates are always compared, so which one matched is not timed either.
-  bool via_header = ConstantTimeEquals(req.get_header_value("X-Memstrata-Token"), token);
+  bool via_header = ConstantTimeEquals(req.get_header_value("X-Stratamem-Token"), token);
   bool via_bearer = ConstantTimeEquals(BearerOf(req.get_header_value("Authorization")), token);
   return via_header | via_bearer;
 }
@@ -57,4 +57,4 @@ std::string UpstreamAuthorization(const httplib::Request& req, const std::string
   return env_key.empty() ? std::string() : "Bearer " + env_key;
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

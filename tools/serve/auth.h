@@ -2,20 +2,20 @@
 //
 // Without a token the server only binds to a loopback address. With one,
 // every request except GET /healthz must carry it, as "Authorization: Bearer
-// TOKEN" or "X-Memstrata-Token: TOKEN", compared in constant time. The proxy
+// TOKEN" or "X-Stratamem-Token: TOKEN", compared in constant time. The proxy
 // then forwards the client's Authorization header upstream only when it was
-// not the memstrata token (see UpstreamAuthorization).
-#ifndef MEMSTRATA_TOOLS_SERVE_AUTH_H_
-#define MEMSTRATA_TOOLS_SERVE_AUTH_H_
+// not the stratamem token (see UpstreamAuthorization).
+#ifndef STRATAMEM_TOOLS_SERVE_AUTH_H_
+#define STRATAMEM_TOOLS_SERVE_AUTH_H_
 
 #include <string>
 #include <string_view>
 
 #include <httplib.h>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 // True when a and b are equal; the time taken depends only on their lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
@@ -30,11 +30,11 @@ Status CheckBindPolicy(const std::string& host, const std::string& token);
 bool Authorized(const httplib::Request& req, const std::string& token);
 
 // The Authorization header to send upstream: the client's own unless it was
-// the memstrata token, else "Bearer $OPENAI_API_KEY" (read once at start and
+// the stratamem token, else "Bearer $OPENAI_API_KEY" (read once at start and
 // passed as `env_key`), else "".
 std::string UpstreamAuthorization(const httplib::Request& req, const std::string& token,
                                   const std::string& env_key);
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve
 
-#endif  // MEMSTRATA_TOOLS_SERVE_AUTH_H_
+#endif  // STRATAMEM_TOOLS_SERVE_AUTH_H_

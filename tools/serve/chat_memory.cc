@@ -7,7 +7,7 @@
 #include "protocol/instruction.h"
 #include "protocol/memory_block.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 namespace {
 
 using Json = nlohmann::json;
@@ -110,7 +110,7 @@ std::optional<MemoryRecord> Replaced(const ServeContext& ctx, const ChatPlan& pl
 }
 
 void Warn(const std::string& what, const Status& status) {
-  std::fprintf(stderr, "memstrata serve: warning: %s: %s\n", what.c_str(), status.ToString().c_str());
+  std::fprintf(stderr, "stratamem serve: warning: %s: %s\n", what.c_str(), status.ToString().c_str());
 }
 
 }  // namespace
@@ -263,4 +263,4 @@ void StoreFacts(const ServeContext& ctx, const ChatPlan& plan, const std::vector
   }
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

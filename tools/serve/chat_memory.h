@@ -7,19 +7,19 @@
 //   4 parse    the reply's blocks (StripCompletion / the stream rewriter)
 //   5 store    the first choice's facts (StoreFacts)
 //   6 return   the reply without its blocks (proxy.cc)
-#ifndef MEMSTRATA_TOOLS_SERVE_CHAT_MEMORY_H_
-#define MEMSTRATA_TOOLS_SERVE_CHAT_MEMORY_H_
+#ifndef STRATAMEM_TOOLS_SERVE_CHAT_MEMORY_H_
+#define STRATAMEM_TOOLS_SERVE_CHAT_MEMORY_H_
 
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "protocol/stream_filter.h"
 #include "serve/server.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 struct ChatPlan {
   nlohmann::json body;         // what goes upstream
@@ -49,6 +49,6 @@ std::vector<protocol::Fact> OwnFacts(const protocol::ReplyParse& parse, const Ch
 // returned: memory is an aid and must not fail the user's call.
 void StoreFacts(const ServeContext& ctx, const ChatPlan& plan, const std::vector<protocol::Fact>& facts);
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve
 
-#endif  // MEMSTRATA_TOOLS_SERVE_CHAT_MEMORY_H_
+#endif  // STRATAMEM_TOOLS_SERVE_CHAT_MEMORY_H_

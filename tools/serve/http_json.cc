@@ -1,6 +1,6 @@
 #include "serve/http_json.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 void SendJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
@@ -57,17 +57,17 @@ ScopeContext ContextFromHeaders(const httplib::Request& req, const ScopeContext&
     return value.empty() ? dflt : value;
   };
   ScopeContext ctx;
-  ctx.user_id = pick("X-Memstrata-User", fallback.user_id);
-  ctx.session_id = pick("X-Memstrata-Session", fallback.session_id);
-  ctx.agent_id = pick("X-Memstrata-Agent", fallback.agent_id);
-  ctx.turn_id = pick("X-Memstrata-Turn", fallback.turn_id);
+  ctx.user_id = pick("X-Stratamem-User", fallback.user_id);
+  ctx.session_id = pick("X-Stratamem-Session", fallback.session_id);
+  ctx.agent_id = pick("X-Stratamem-Agent", fallback.agent_id);
+  ctx.turn_id = pick("X-Stratamem-Turn", fallback.turn_id);
   return ctx;
 }
 
 bool MergeContext(const ScopeContext& given, ScopeContext* ctx, httplib::Response& res) {
   if (!given.user_id.empty()) {
     if (!ctx->user_id.empty() && ctx->user_id != given.user_id) {
-      SendError(res, 403, "Forbidden", "user_id does not match the X-Memstrata-User header");
+      SendError(res, 403, "Forbidden", "user_id does not match the X-Stratamem-User header");
       return false;
     }
     ctx->user_id = given.user_id;
@@ -78,4 +78,4 @@ bool MergeContext(const ScopeContext& given, ScopeContext* ctx, httplib::Respons
   return true;
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

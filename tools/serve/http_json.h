@@ -1,16 +1,16 @@
 // JSON in and out of the HTTP server: error bodies, status mapping, body
 // parsing, and who a request speaks for (the tenant).
-#ifndef MEMSTRATA_TOOLS_SERVE_HTTP_JSON_H_
-#define MEMSTRATA_TOOLS_SERVE_HTTP_JSON_H_
+#ifndef STRATAMEM_TOOLS_SERVE_HTTP_JSON_H_
+#define STRATAMEM_TOOLS_SERVE_HTTP_JSON_H_
 
 #include <string>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 using Json = nlohmann::json;
 
@@ -28,7 +28,7 @@ bool ParseJsonObject(const httplib::Request& req, httplib::Response& res, Json* 
 // sent) when present with another type.
 bool ReadStringField(const Json& body, const char* name, std::string* out, httplib::Response& res);
 
-// The scope ids a request speaks for: X-Memstrata-User/-Session/-Agent/-Turn
+// The scope ids a request speaks for: X-Stratamem-User/-Session/-Agent/-Turn
 // headers, else `fallback` (the server's --user/--session/--agent defaults).
 ScopeContext ContextFromHeaders(const httplib::Request& req, const ScopeContext& fallback);
 
@@ -37,6 +37,6 @@ ScopeContext ContextFromHeaders(const httplib::Request& req, const ScopeContext&
 // headers name the tenant and a body cannot speak for someone else.
 bool MergeContext(const ScopeContext& given, ScopeContext* ctx, httplib::Response& res);
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve
 
-#endif  // MEMSTRATA_TOOLS_SERVE_HTTP_JSON_H_
+#endif  // STRATAMEM_TOOLS_SERVE_HTTP_JSON_H_

@@ -1,20 +1,20 @@
 #include "serve/openapi.h"
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 namespace {
 
 // Kept as JSON text (not built in code) so it reads like the document it is.
 constexpr std::string_view kDocument = R"JSON({
   "openapi": "3.1.0",
   "info": {
-    "title": "memstrata serve",
+    "title": "stratamem serve",
     "version": "0.1.0",
-    "description": "Persistent memory over HTTP: a REST API for memories and an OpenAI-compatible chat proxy that recalls and stores memories. The tenant is the X-Memstrata-User header (or the body's / query's user_id); a tenant only sees its own memories. Other /v1/* routes are passed through to the upstream unchanged."
+    "description": "Persistent memory over HTTP: a REST API for memories and an OpenAI-compatible chat proxy that recalls and stores memories. The tenant is the X-Stratamem-User header (or the body's / query's user_id); a tenant only sees its own memories. Other /v1/* routes are passed through to the upstream unchanged."
   },
   "servers": [{"url": "http://127.0.0.1:8787"}],
-  "security": [{}, {"bearer": []}, {"memstrataToken": []}],
+  "security": [{}, {"bearer": []}, {"stratamemToken": []}],
   "paths": {
     "/healthz": {
       "get": {"summary": "Liveness (no token needed)", "operationId": "healthz", "security": [{}],
@@ -92,7 +92,7 @@ constexpr std::string_view kDocument = R"JSON({
         "summary": "OpenAI-compatible chat completion with memory: recall, instruct, call the upstream, store the reply's <memory> facts, return the reply without the block (JSON or SSE)",
         "operationId": "chatCompletions",
         "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"}],
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["messages"], "properties": {"model": {"type": "string"}, "messages": {"type": "array"}, "stream": {"type": "boolean"}, "user": {"type": "string", "description": "the tenant when no X-Memstrata-User header is sent"}}}}}},
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["messages"], "properties": {"model": {"type": "string"}, "messages": {"type": "array"}, "stream": {"type": "boolean"}, "user": {"type": "string", "description": "the tenant when no X-Stratamem-User header is sent"}}}}}},
         "responses": {
           "200": {"description": "the upstream's completion (application/json) or stream (text/event-stream)", "content": {"application/json": {"schema": {"type": "object"}}, "text/event-stream": {"schema": {"type": "string"}}}},
           "400": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"}
@@ -102,13 +102,13 @@ constexpr std::string_view kDocument = R"JSON({
   },
   "components": {
     "securitySchemes": {
-      "bearer": {"type": "http", "scheme": "bearer", "description": "the --token / MEMSTRATA_TOKEN, when the server has one"},
-      "memstrataToken": {"type": "apiKey", "in": "header", "name": "X-Memstrata-Token"}
+      "bearer": {"type": "http", "scheme": "bearer", "description": "the --token / STRATAMEM_TOKEN, when the server has one"},
+      "stratamemToken": {"type": "apiKey", "in": "header", "name": "X-Stratamem-Token"}
     },
     "parameters": {
-      "User": {"name": "X-Memstrata-User", "in": "header", "schema": {"type": "string"}, "description": "the tenant"},
-      "Session": {"name": "X-Memstrata-Session", "in": "header", "schema": {"type": "string"}},
-      "Agent": {"name": "X-Memstrata-Agent", "in": "header", "schema": {"type": "string"}}
+      "User": {"name": "X-Stratamem-User", "in": "header", "schema": {"type": "string"}, "description": "the tenant"},
+      "Session": {"name": "X-Stratamem-Session", "in": "header", "schema": {"type": "string"}},
+      "Agent": {"name": "X-Stratamem-Agent", "in": "header", "schema": {"type": "string"}}
     },
     "responses": {
       "Error": {"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -158,4 +158,4 @@ void RegisterOpenApiRoute(httplib::Server& server) {
   });
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

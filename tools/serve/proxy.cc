@@ -12,7 +12,7 @@
 #include "serve/sse.h"
 #include "serve/upstream.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 namespace {
 
 // An upstream call running on its own thread, handing its status and body
@@ -220,4 +220,4 @@ void RegisterProxyRoutes(httplib::Server& server, const ServeContext& ctx) {
   server.Delete(kAnyV1, pass);
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

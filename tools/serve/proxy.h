@@ -2,21 +2,21 @@
 // and SSE; chat_memory.h has the six steps) and every other /v1/* route
 // passed through to the upstream unchanged (bodies buffered).
 //
-// The tenant is X-Memstrata-User (-Session, -Agent), else the request's
+// The tenant is X-Stratamem-User (-Session, -Agent), else the request's
 // `user` field, else the server's --user; with none, the call is proxied
 // without memory. Credentials: see auth.h; they are forwarded, never logged
 // or stored.
-#ifndef MEMSTRATA_TOOLS_SERVE_PROXY_H_
-#define MEMSTRATA_TOOLS_SERVE_PROXY_H_
+#ifndef STRATAMEM_TOOLS_SERVE_PROXY_H_
+#define STRATAMEM_TOOLS_SERVE_PROXY_H_
 
 #include <httplib.h>
 
 #include "serve/server.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 void RegisterProxyRoutes(httplib::Server& server, const ServeContext& ctx);
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve
 
-#endif  // MEMSTRATA_TOOLS_SERVE_PROXY_H_
+#endif  // STRATAMEM_TOOLS_SERVE_PROXY_H_

@@ -6,7 +6,7 @@
 #include "cli/record_json.h"
 #include "serve/http_json.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 namespace {
 
 using cli::RecordToJson;
@@ -32,7 +32,7 @@ bool ResolveContext(const httplib::Request& req, const Json* body, const ServeCo
   }
   if (!MergeContext(given, out, res)) return false;
   if (out->user_id.empty()) {
-    SendError(res, 400, "InvalidArgument", "no user: send X-Memstrata-User or user_id");
+    SendError(res, 400, "InvalidArgument", "no user: send X-Stratamem-User or user_id");
     return false;
   }
   return true;
@@ -267,4 +267,4 @@ void RegisterRestRoutes(httplib::Server& server, const ServeContext& ctx) {
   });
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

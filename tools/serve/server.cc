@@ -17,7 +17,7 @@
 #include "serve/proxy.h"
 #include "serve/rest.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 namespace {
 
 int g_signal_pipe[2] = {-1, -1};
@@ -42,7 +42,7 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/healthz" || Authorized(req, *token)) return httplib::Server::HandlerResponse::Unhandled;
     res.set_header("WWW-Authenticate", "Bearer");
-    SendError(res, 401, "Unauthorized", "missing or invalid token (Authorization: Bearer or X-Memstrata-Token)");
+    SendError(res, 401, "Unauthorized", "missing or invalid token (Authorization: Bearer or X-Stratamem-Token)");
     return httplib::Server::HandlerResponse::Handled;
   });
   // Every error the library produces itself (404 route, 413 body, 400 bad
@@ -60,7 +60,7 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   if (!options.quiet) {
     // Method, path and status only: headers (credentials) and bodies are never logged.
     server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "memstrata serve: %s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
+      std::fprintf(stderr, "stratamem serve: %s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
     });
   }
 }
@@ -68,7 +68,7 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
 }  // namespace
 
 Status Serve(MemoryStore* store, const ServeOptions& options) {
-  MEMSTRATA_RETURN_IF_ERROR(CheckBindPolicy(options.host, options.token));
+  STRATAMEM_RETURN_IF_ERROR(CheckBindPolicy(options.host, options.token));
   ServeContext ctx;
   ctx.store = store;
   ctx.options = options;
@@ -106,7 +106,7 @@ Status Serve(MemoryStore* store, const ServeOptions& options) {
   if (port <= 0) {
     return Status::IOError("cannot listen on " + options.host + ":" + std::to_string(options.port));
   }
-  std::fprintf(stderr, "memstrata serve: listening on http://%s:%d\n", options.host.c_str(), port);
+  std::fprintf(stderr, "stratamem serve: listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stderr);
 
   std::thread waiter([&] {
@@ -114,7 +114,7 @@ Status Serve(MemoryStore* store, const ServeOptions& options) {
     while (read(g_signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
     }
     if (sig == 0) return;  // woken by ourselves below
-    std::fprintf(stderr, "memstrata serve: %s received, finishing in-flight requests\n",
+    std::fprintf(stderr, "stratamem serve: %s received, finishing in-flight requests\n",
                  sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server.stop();
   });
@@ -129,8 +129,8 @@ Status Serve(MemoryStore* store, const ServeOptions& options) {
   close(g_signal_pipe[0]);
   close(g_signal_pipe[1]);
   if (!clean && server.is_running()) return Status::IOError("the server stopped unexpectedly");
-  std::fprintf(stderr, "memstrata serve: stopped\n");
+  std::fprintf(stderr, "stratamem serve: stopped\n");
   return Status::OK();
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

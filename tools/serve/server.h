@@ -1,19 +1,19 @@
-// memstrata serve: one HTTP process holding one open store, answering the
+// stratamem serve: one HTTP process holding one open store, answering the
 // REST API (rest.h), the OpenAI-compatible proxy (proxy.h) and /openapi.json.
 // See docs/serve.md.
 //
 // Thread-safety: requests run on a fixed pool of worker threads; they share
 // the MemoryStore (thread-safe, see store.h) and read-only options.
-#ifndef MEMSTRATA_TOOLS_SERVE_SERVER_H_
-#define MEMSTRATA_TOOLS_SERVE_SERVER_H_
+#ifndef STRATAMEM_TOOLS_SERVE_SERVER_H_
+#define STRATAMEM_TOOLS_SERVE_SERVER_H_
 
 #include <cstddef>
 #include <string>
 
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 #include "serve/upstream.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
@@ -40,9 +40,9 @@ struct ServeContext {
 // Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
 // requests finish and returns (the caller closes the store). Writes are
 // durable when acknowledged, so nothing acknowledged is lost. Prints
-// "memstrata serve: listening on http://HOST:PORT" to stderr once bound.
+// "stratamem serve: listening on http://HOST:PORT" to stderr once bound.
 Status Serve(MemoryStore* store, const ServeOptions& options);
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve
 
-#endif  // MEMSTRATA_TOOLS_SERVE_SERVER_H_
+#endif  // STRATAMEM_TOOLS_SERVE_SERVER_H_

@@ -1,6 +1,6 @@
 #include "serve/sse.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 using Json = nlohmann::json;
 
@@ -77,4 +77,4 @@ const protocol::ReplyParse& StreamRewriter::first() const {
   return it == filters_.end() ? empty_ : it->second.result();
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

@@ -4,8 +4,8 @@
 // whatever the chunk boundaries).
 //
 // Not thread-safe: one reader and one rewriter per stream.
-#ifndef MEMSTRATA_TOOLS_SERVE_SSE_H_
-#define MEMSTRATA_TOOLS_SERVE_SSE_H_
+#ifndef STRATAMEM_TOOLS_SERVE_SSE_H_
+#define STRATAMEM_TOOLS_SERVE_SSE_H_
 
 #include <map>
 #include <string>
@@ -16,7 +16,7 @@
 
 #include "protocol/stream_filter.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 // Feeds bytes in any pieces; returns the data of each complete event (the
 // "data:" lines of one event joined with "\n"). Other fields and comments
@@ -54,6 +54,6 @@ class StreamRewriter {
   protocol::ReplyParse empty_;
 };
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve
 
-#endif  // MEMSTRATA_TOOLS_SERVE_SSE_H_
+#endif  // STRATAMEM_TOOLS_SERVE_SSE_H_

@@ -1,6 +1,6 @@
 #include "serve/upstream.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 Result<UpstreamUrl> ParseUpstreamUrl(const std::string& url) {
   size_t scheme_end = url.find("://");
@@ -51,4 +51,4 @@ std::string DescribeError(httplib::Error error) {
   return "upstream request failed: " + httplib::to_string(error);
 }
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve

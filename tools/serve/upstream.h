@@ -1,8 +1,8 @@
 // The upstream OpenAI-compatible server the proxy calls: its URL split into
 // origin and path prefix, a fresh HTTP client per call, and the headers that
-// may be forwarded to it (never X-Memstrata-*, never the memstrata token).
-#ifndef MEMSTRATA_TOOLS_SERVE_UPSTREAM_H_
-#define MEMSTRATA_TOOLS_SERVE_UPSTREAM_H_
+// may be forwarded to it (never X-Stratamem-*, never the stratamem token).
+#ifndef STRATAMEM_TOOLS_SERVE_UPSTREAM_H_
+#define STRATAMEM_TOOLS_SERVE_UPSTREAM_H_
 
 #include <memory>
 #include <string>
@@ -10,9 +10,9 @@
 
 #include <httplib.h>
 
-#include "memstrata/status.h"
+#include "stratamem/status.h"
 
-namespace memstrata::serve {
+namespace stratamem::serve {
 
 struct UpstreamUrl {
   std::string origin;  // "https://api.openai.com" (scheme, host, port)
@@ -35,6 +35,6 @@ httplib::Headers ForwardHeaders(const httplib::Request& req, const std::string& 
 // "upstream unreachable: Connection" etc. without URL credentials.
 std::string DescribeError(httplib::Error error);
 
-}  // namespace memstrata::serve
+}  // namespace stratamem::serve
 
-#endif  // MEMSTRATA_TOOLS_SERVE_UPSTREAM_H_
+#endif  // STRATAMEM_TOOLS_SERVE_UPSTREAM_H_

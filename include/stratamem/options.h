@@ -1,17 +1,17 @@
 // Options, one struct per kind of operation, defaults written here so fields
 // can be added without breaking callers.
-#ifndef MEMSTRATA_OPTIONS_H_
-#define MEMSTRATA_OPTIONS_H_
+#ifndef STRATAMEM_OPTIONS_H_
+#define STRATAMEM_OPTIONS_H_
 
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "memstrata/embedder.h"
-#include "memstrata/scope.h"
+#include "stratamem/embedder.h"
+#include "stratamem/scope.h"
 
-namespace memstrata {
+namespace stratamem {
 
 class Env;
 
@@ -32,7 +32,7 @@ enum class Durability : int {
 };
 
 struct OpenOptions {
-  std::string db_path = "memstrata.db";  // ":memory:" for a private in-memory store
+  std::string db_path = "stratamem.db";  // ":memory:" for a private in-memory store
   bool create_if_missing = true;
   bool read_only = false;
   Durability durability = Durability::kFull;
@@ -126,6 +126,6 @@ struct ListRequest {
   bool include_history = false;  // also past versions (export); default current only
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_OPTIONS_H_
+#endif  // STRATAMEM_OPTIONS_H_

@@ -5,23 +5,23 @@
 // serialised internally where they touch the connection. Several processes may
 // open the same file: SQLite's locking (WAL) keeps writers safe, and each store
 // picks up the others' writes before it answers a search.
-#ifndef MEMSTRATA_STORE_H_
-#define MEMSTRATA_STORE_H_
+#ifndef STRATAMEM_STORE_H_
+#define STRATAMEM_STORE_H_
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "memstrata/embedder.h"
-#include "memstrata/export.h"
-#include "memstrata/options.h"
-#include "memstrata/record.h"
-#include "memstrata/status.h"
+#include "stratamem/embedder.h"
+#include "stratamem/export.h"
+#include "stratamem/options.h"
+#include "stratamem/record.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
-class MEMSTRATA_EXPORT MemoryStore {
+class STRATAMEM_EXPORT MemoryStore {
  public:
   // Opens (creating and migrating when needed) the store at options.db_path.
   // The embedder must match the store: a store created with one model refuses
@@ -85,6 +85,6 @@ class MEMSTRATA_EXPORT MemoryStore {
   MemoryStore() = default;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_STORE_H_
+#endif  // STRATAMEM_STORE_H_

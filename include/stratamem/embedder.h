@@ -3,17 +3,17 @@
 // One abstract batch method; single calls are built on it. Backends are chosen
 // by EmbedderOptions::backend and resolved in exactly one place (NewEmbedder);
 // the store never branches on a backend's name.
-#ifndef MEMSTRATA_EMBEDDER_H_
-#define MEMSTRATA_EMBEDDER_H_
+#ifndef STRATAMEM_EMBEDDER_H_
+#define STRATAMEM_EMBEDDER_H_
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "memstrata/export.h"
-#include "memstrata/status.h"
+#include "stratamem/export.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 enum class EmbedderBackend : int {
   kNative = 0,  // the engine's own BERT encoder over safetensors weights (default)
@@ -43,7 +43,7 @@ struct EmbedderOptions {
   double timeout_seconds = 30; // HTTP backends
 };
 
-class MEMSTRATA_EXPORT Embedder {
+class STRATAMEM_EXPORT Embedder {
  public:
   virtual ~Embedder();
   Embedder() = default;
@@ -65,8 +65,8 @@ class MEMSTRATA_EXPORT Embedder {
 };
 
 // The one place a backend is chosen.
-MEMSTRATA_EXPORT Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options);
+STRATAMEM_EXPORT Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_EMBEDDER_H_
+#endif  // STRATAMEM_EMBEDDER_H_

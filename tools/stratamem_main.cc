@@ -1,5 +1,5 @@
-// memstrata: the command-line tool. Each subcommand lives in tools/cli/cmd_*.cc
-// and uses only the public API (include/memstrata). See docs/cli.md.
+// stratamem: the command-line tool. Each subcommand lives in tools/cli/cmd_*.cc
+// and uses only the public API (include/stratamem). See docs/cli.md.
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -9,23 +9,23 @@
 
 #include "cli/common.h"
 #include "cli/errors.h"
-#include "memstrata/memstrata.h"
+#include "stratamem/stratamem.h"
 
 namespace {
 
 constexpr char kFooter[] =
-    "Every subcommand takes --db PATH (default memstrata.db, or $MEMSTRATA_DB), the scope ids\n"
+    "Every subcommand takes --db PATH (default stratamem.db, or $STRATAMEM_DB), the scope ids\n"
     "--user/--session/--agent/--turn, --json, and the embedder options (--model-dir or\n"
-    "$MEMSTRATA_MODEL_DIR for the native embedder). Run `memstrata COMMAND --help` for details.\n"
+    "$STRATAMEM_MODEL_DIR for the native embedder). Run `stratamem COMMAND --help` for details.\n"
     "\n"
     "Exit codes: 0 ok, 2 usage, 3 invalid argument, 4 not found, 5 corruption, 6 I/O error,\n"
     "7 dimension mismatch, 8 not supported, 9 embedder error, 10 internal error.\n"
-    "Errors are one line on stderr (`memstrata: error: ...`); with --json also\n"
+    "Errors are one line on stderr (`stratamem: error: ...`); with --json also\n"
     "{\"error\": {\"code\", \"exit_code\", \"message\"}} on stdout.\n"
     "\n"
     "Examples:\n"
-    "  memstrata add \"Project uses uv\" --user team --agent claude\n"
-    "  memstrata search \"package manager\" --user team";
+    "  stratamem add \"Project uses uv\" --user team --agent claude\n"
+    "  stratamem search \"package manager\" --user team";
 
 bool HasJsonFlag(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -38,10 +38,10 @@ bool HasJsonFlag(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace memstrata::cli;
-  CLI::App app{"memstrata: persistent memory for LLM applications (scoped hybrid search, offline embeddings).",
-               "memstrata"};
-  app.set_version_flag("--version", memstrata::Version(), "Print the version and exit");
+  using namespace stratamem::cli;
+  CLI::App app{"stratamem: persistent memory for LLM applications (scoped hybrid search, offline embeddings).",
+               "stratamem"};
+  app.set_version_flag("--version", stratamem::Version(), "Print the version and exit");
   app.require_subcommand(1);
   app.footer(kFooter);
 
@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
-    std::string hint = "memstrata --help";
-    if (!app.get_subcommands().empty()) hint = "memstrata " + app.get_subcommands()[0]->get_name() + " --help";
+    std::string hint = "stratamem --help";
+    if (!app.get_subcommands().empty()) hint = "stratamem " + app.get_subcommands()[0]->get_name() + " --help";
     return ReportUsageError(std::string(e.what()) + " (see " + hint + ")", HasJsonFlag(argc, argv));
   }
   return commands.at(app.get_subcommands()[0]->get_name())();

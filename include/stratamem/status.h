@@ -1,25 +1,25 @@
 // Status and Result<T>: errors are values at every boundary of the engine.
 // No exception crosses the public API; bindings map Code to exception classes
-// in exactly one place (python/memstrata/_errors.py via the binding).
-#ifndef MEMSTRATA_STATUS_H_
-#define MEMSTRATA_STATUS_H_
+// in exactly one place (python/stratamem/_errors.py via the binding).
+#ifndef STRATAMEM_STATUS_H_
+#define STRATAMEM_STATUS_H_
 
 #include <optional>
 #include <string>
 #include <utility>
 
-#include "memstrata/export.h"
+#include "stratamem/export.h"
 
-namespace memstrata {
+namespace stratamem {
 
-class MEMSTRATA_EXPORT Status {
+class STRATAMEM_EXPORT Status {
  public:
   // Stable numeric values: the Python binding and the CLI exit codes use them.
   enum class Code : int {
     kOk = 0,
     kInvalidArgument = 1,    // bad content, ids, options, JSON ...
     kNotFound = 2,           // unknown memory id
-    kCorruption = 3,         // not a memstrata/SQLite file, failed checks
+    kCorruption = 3,         // not a stratamem/SQLite file, failed checks
     kIOError = 4,            // cannot open/write the file, disk full, busy
     kDimensionMismatch = 5,  // vector dimension differs from the store's
     kNotSupported = 6,       // a backend or feature not available here
@@ -72,13 +72,13 @@ class Result {
   std::optional<T> value_;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
 // Propagate a non-OK Status from an expression returning Status.
-#define MEMSTRATA_RETURN_IF_ERROR(expr)          \
+#define STRATAMEM_RETURN_IF_ERROR(expr)          \
   do {                                           \
-    ::memstrata::Status _st = (expr);            \
+    ::stratamem::Status _st = (expr);            \
     if (!_st.ok()) return _st;                   \
   } while (0)
 
-#endif  // MEMSTRATA_STATUS_H_
+#endif  // STRATAMEM_STATUS_H_

@@ -33,7 +33,7 @@ _MODES = {
     "vector": _core.SearchMode.VECTOR,
     "text": _core.SearchMode.TEXT,
 }
-# EmbedderBackend -> the engine's numeric backend (memstrata/embedder.h).
+# EmbedderBackend -> the engine's numeric backend (stratamem/embedder.h).
 _BACKENDS = {
     EmbedderBackend.NATIVE: 0,
     EmbedderBackend.ONNX: 1,
@@ -213,7 +213,7 @@ def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, tur
     if ranking is None:
         ranking = default_ranking or Ranking()
     if not isinstance(ranking, Ranking):
-        raise InvalidTypeError(f"ranking must be a memstrata.Ranking, not {type(ranking).__name__}")
+        raise InvalidTypeError(f"ranking must be a stratamem.Ranking, not {type(ranking).__name__}")
     if filters is None:
         filters = {}
     if not isinstance(filters, Mapping):

@@ -1,12 +1,12 @@
-"""The ``memstrata`` console script: a shim that runs the compiled CLI.
+"""The ``stratamem`` console script: a shim that runs the compiled CLI.
 
 The command-line tool is C++ (``tools/`` in the source tree) and is installed
-inside this package at ``memstrata/bin/memstrata``. This shim points it at the
-bundled embedding model (``MEMSTRATA_MODEL_DIR``, unless already set) and then
+inside this package at ``stratamem/bin/stratamem``. This shim points it at the
+bundled embedding model (``STRATAMEM_MODEL_DIR``, unless already set) and then
 replaces the Python process with it, so exit codes, stdin/stdout and signals
 are the binary's own.
 
-``python -m memstrata._cli --write-docs [docs/cli.md]`` regenerates the help
+``python -m stratamem._cli --write-docs [docs/cli.md]`` regenerates the help
 blocks in ``docs/cli.md`` (a test checks they match ``--help``).
 """
 
@@ -20,21 +20,21 @@ from pathlib import Path
 __all__ = ["main", "binary_path", "render_help_blocks", "write_docs"]
 
 # Overrides the binary's location (e.g. a build directory while developing).
-BINARY_ENV = "MEMSTRATA_CLI_BINARY"
-MODEL_ENV = "MEMSTRATA_MODEL_DIR"
+BINARY_ENV = "STRATAMEM_CLI_BINARY"
+MODEL_ENV = "STRATAMEM_MODEL_DIR"
 # Every subcommand, in the order docs/cli.md shows them.
 COMMANDS = ("add", "search", "list", "get", "delete", "clear", "stats", "export", "import", "ingest",
             "mcp", "serve")
-BEGIN_MARKER = "<!-- BEGIN GENERATED HELP: python -m memstrata._cli --write-docs -->"
+BEGIN_MARKER = "<!-- BEGIN GENERATED HELP: python -m stratamem._cli --write-docs -->"
 END_MARKER = "<!-- END GENERATED HELP -->"
 
 
 def binary_path() -> Path:
-    """Where the compiled ``memstrata`` binary is."""
+    """Where the compiled ``stratamem`` binary is."""
     override = os.environ.get(BINARY_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent / "bin" / "memstrata"
+    return Path(__file__).resolve().parent / "bin" / "stratamem"
 
 
 def _bundled_model_dir() -> str | None:
@@ -65,13 +65,13 @@ def _environment() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``memstrata`` console script: execs the binary."""
+    """Entry point of the ``stratamem`` console script: execs the binary."""
     args = sys.argv[1:] if argv is None else list(argv)
     binary = binary_path()
     if not os.access(binary, os.X_OK):
         sys.stderr.write(
-            f"memstrata: error: the compiled memstrata binary is missing at {binary}; "
-            "reinstall the package (pip install memstrata)\n"
+            f"stratamem: error: the compiled stratamem binary is missing at {binary}; "
+            "reinstall the package (pip install stratamem)\n"
         )
         return 10  # the documented exit code for an internal error
     sys.stdout.flush()
@@ -88,11 +88,11 @@ def _help(binary: Path, command: str | None) -> str:
 
 def render_help_blocks(binary: Path | None = None) -> str:
     """The Markdown that docs/cli.md holds between its markers: the output of
-    ``memstrata --help`` and of each subcommand's ``--help``."""
+    ``stratamem --help`` and of each subcommand's ``--help``."""
     binary = binary or binary_path()
     parts = []
     for command in (None, *COMMANDS):
-        title = "memstrata --help" if command is None else f"memstrata {command} --help"
+        title = "stratamem --help" if command is None else f"stratamem {command} --help"
         parts.append(f"### `{title}`\n\n```text\n{_help(binary, command)}```\n")
     return "\n".join(parts)
 

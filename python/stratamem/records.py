@@ -56,7 +56,7 @@ class SearchResult(MemoryRecord):
     """A :class:`MemoryRecord` (all its fields are attributes here too) plus how
     it ranked. ``score`` in [0, 1] is ``relevance`` (the fused vector + BM25
     score) mixed with ``recency``, importance and ``access`` as
-    :class:`memstrata.Ranking` says; ``explanation`` spells that sum out. A
+    :class:`stratamem.Ranking` says; ``explanation`` spells that sum out. A
     signal that did not rank the memory has score 0 and rank 0 (ranks are 1-based)."""
 
     score: float

@@ -8,23 +8,23 @@
 // A search from context (u, s?, a?, t?) sees user-level memories of u, session-level
 // ones of (u, s), agent-level ones of (u, s, a) and turn-level ones of (u, s, t);
 // never another user's, never a sibling session's, agent's or turn's.
-#ifndef MEMSTRATA_SCOPE_H_
-#define MEMSTRATA_SCOPE_H_
+#ifndef STRATAMEM_SCOPE_H_
+#define STRATAMEM_SCOPE_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "memstrata/export.h"
-#include "memstrata/status.h"
+#include "stratamem/export.h"
+#include "stratamem/status.h"
 
-namespace memstrata {
+namespace stratamem {
 
 // Values are stored on disk (memories.scope): never renumber.
 enum class Scope : int { kUser = 0, kSession = 1, kAgent = 2, kTurn = 3 };
 
-MEMSTRATA_EXPORT const char* ScopeName(Scope scope);  // "user", "session", ...
-MEMSTRATA_EXPORT Result<Scope> ParseScope(std::string_view name);
+STRATAMEM_EXPORT const char* ScopeName(Scope scope);  // "user", "session", ...
+STRATAMEM_EXPORT Result<Scope> ParseScope(std::string_view name);
 
 // Who and where. Empty string means "not given".
 struct ScopeContext {
@@ -35,13 +35,13 @@ struct ScopeContext {
 };
 
 // OK when `ctx` carries every id that `scope` needs, InvalidArgument otherwise.
-MEMSTRATA_EXPORT Status ValidateContextFor(Scope scope, const ScopeContext& ctx);
+STRATAMEM_EXPORT Status ValidateContextFor(Scope scope, const ScopeContext& ctx);
 
 // True when a memory written at `scope` in context `owner` is visible from `viewer`.
 // This is the reference definition; the SQL and in-memory filters implement it and
 // the tests check them against it.
-MEMSTRATA_EXPORT bool IsVisible(Scope scope, const ScopeContext& owner, const ScopeContext& viewer);
+STRATAMEM_EXPORT bool IsVisible(Scope scope, const ScopeContext& owner, const ScopeContext& viewer);
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_SCOPE_H_
+#endif  // STRATAMEM_SCOPE_H_

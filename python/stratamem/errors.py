@@ -1,6 +1,6 @@
-"""Exceptions raised by memstrata.
+"""Exceptions raised by stratamem.
 
-Every error the package raises on purpose derives from :class:`MemstrataError`
+Every error the package raises on purpose derives from :class:`StratamemError`
 (it never shadows the builtin ``MemoryError``). The engine reports errors as
 status codes; the binding turns each code into one of these classes in a single
 place (``python/_core/errors_bindings.cc``) and sets ``status_code`` on the
@@ -9,23 +9,23 @@ strings that cannot be UTF-8, bad configuration) use the same classes.
 
 ::
 
-    MemstrataError                     (Exception)
+    StratamemError                     (Exception)
     ├── InvalidInputError              (+ ValueError)   bad content, ids, scope, metadata ...
     │   └── InvalidTypeError           (+ TypeError)    an argument of the wrong Python type
     ├── ConfigError                    (+ ValueError)   a bad MemoryConfig field or override
     ├── NotFoundError                  (+ KeyError)     no memory with that id
     ├── StoreError                                      the file cannot be opened/written, store closed
-    │   └── CorruptionError                             not a memstrata/SQLite file, failed checks
+    │   └── CorruptionError                             not a stratamem/SQLite file, failed checks
     ├── DimensionMismatchError         (+ ValueError)   vectors of another dimension than the store's
     ├── EmbedderError                                   the embedder failed (model files, HTTP)
     ├── NotSupportedError                               a backend/feature not in this release
-    └── InternalError                                   a bug in memstrata: please report it
+    └── InternalError                                   a bug in stratamem: please report it
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "MemstrataError",
+    "StratamemError",
     "InvalidInputError",
     "InvalidTypeError",
     "ConfigError",
@@ -39,10 +39,10 @@ __all__ = [
 ]
 
 
-class MemstrataError(Exception):
-    """Base class of every memstrata error.
+class StratamemError(Exception):
+    """Base class of every stratamem error.
 
-    ``status_code`` is the engine's numeric code (``memstrata._core.StatusCode``)
+    ``status_code`` is the engine's numeric code (``stratamem._core.StatusCode``)
     when the engine raised it, ``None`` when Python did.
     """
 
@@ -53,7 +53,7 @@ class MemstrataError(Exception):
         return str(self.args[0]) if len(self.args) == 1 else super().__str__()
 
 
-class InvalidInputError(MemstrataError, ValueError):
+class InvalidInputError(StratamemError, ValueError):
     """An argument's value is not acceptable (empty or oversized content, NUL
     bytes, strings that are not valid Unicode, missing ids for a scope ...)."""
 
@@ -63,35 +63,35 @@ class InvalidTypeError(InvalidInputError, TypeError):
     ``TypeError``, so code that expects Python's convention still catches it."""
 
 
-class ConfigError(MemstrataError, ValueError):
+class ConfigError(StratamemError, ValueError):
     """A ``MemoryConfig`` field or a ``Memory(**overrides)`` name is invalid."""
 
 
-class NotFoundError(MemstrataError, KeyError):
+class NotFoundError(StratamemError, KeyError):
     """No memory has the given id."""
 
 
-class StoreError(MemstrataError):
+class StoreError(StratamemError):
     """The store file cannot be opened, read or written (permissions, disk
     full, locked), or the ``Memory`` is closed."""
 
 
 class CorruptionError(StoreError):
-    """The file is not a memstrata store (not SQLite, damaged, or failed its
-    checks). memstrata never overwrites such a file."""
+    """The file is not a stratamem store (not SQLite, damaged, or failed its
+    checks). stratamem never overwrites such a file."""
 
 
-class DimensionMismatchError(MemstrataError, ValueError):
+class DimensionMismatchError(StratamemError, ValueError):
     """The embedder's vectors have a different dimension than the store's."""
 
 
-class EmbedderError(MemstrataError):
+class EmbedderError(StratamemError):
     """The embedder failed: missing or unreadable model files, HTTP errors."""
 
 
-class NotSupportedError(MemstrataError):
+class NotSupportedError(StratamemError):
     """A backend or feature that this release does not provide."""
 
 
-class InternalError(MemstrataError):
-    """An invariant inside memstrata broke: a bug, please report it."""
+class InternalError(StratamemError):
+    """An invariant inside stratamem broke: a bug, please report it."""

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from .. import _core
 from ._messages import field, request_texts
 
-logger = logging.getLogger("memstrata")
+logger = logging.getLogger("stratamem")
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -26,7 +26,7 @@ def _set(obj: Any, name: str, value: Any) -> None:
 
 def _log_problems(parsed: Any) -> None:
     for problem in parsed.problems:
-        logger.debug("memstrata: <memory> block: %s", problem)
+        logger.debug("stratamem: <memory> block: %s", problem)
 
 
 def own_facts(parsed: Any, messages: list[Any]) -> list[Any]:
@@ -36,7 +36,7 @@ def own_facts(parsed: Any, messages: list[Any]) -> list[Any]:
     echoed = [b for b in parsed.blocks if b.strip() and b.strip() in given]
     if not echoed:
         return list(parsed.facts)
-    logger.debug("memstrata: %d echoed <memory> block(s) ignored", len(echoed))
+    logger.debug("stratamem: %d echoed <memory> block(s) ignored", len(echoed))
     facts, seen = [], set()
     for body in parsed.blocks:
         if body in echoed:

@@ -1,5 +1,5 @@
-# Type stubs for memstrata._core, the compiled engine binding (nanobind).
-# The friendly API is memstrata.Memory / SyncMemory; this module is internal.
+# Type stubs for stratamem._core, the compiled engine binding (nanobind).
+# The friendly API is stratamem.Memory / SyncMemory; this module is internal.
 import enum
 from typing import Sequence
 

@@ -1,16 +1,16 @@
 // Env: the seam between the engine and the outside world's time and randomness,
 // so tests can inject a fake clock and deterministic ids.
-#ifndef MEMSTRATA_ENV_H_
-#define MEMSTRATA_ENV_H_
+#ifndef STRATAMEM_ENV_H_
+#define STRATAMEM_ENV_H_
 
 #include <cstdint>
 #include <string>
 
-#include "memstrata/export.h"
+#include "stratamem/export.h"
 
-namespace memstrata {
+namespace stratamem {
 
-class MEMSTRATA_EXPORT Env {
+class STRATAMEM_EXPORT Env {
  public:
   virtual ~Env();
   // Unix time in microseconds.
@@ -24,6 +24,6 @@ class MEMSTRATA_EXPORT Env {
   static Env* Default();
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_ENV_H_
+#endif  // STRATAMEM_ENV_H_

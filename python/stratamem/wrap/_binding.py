@@ -3,7 +3,7 @@
 ``recall`` searches and formats the block for the latest user message;
 ``store`` saves a reply's facts. Both are synchronous (the async client runs
 them with ``asyncio.to_thread``); they go through the public
-:class:`~memstrata.SyncMemory` API only.
+:class:`~stratamem.SyncMemory` API only.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .. import _core
-from ..errors import InvalidInputError, MemstrataError
+from ..errors import InvalidInputError, StratamemError
 from ..memory import SyncMemory
 from ..records import MemoryRecord, SearchResult
 
-logger = logging.getLogger("memstrata")
+logger = logging.getLogger("stratamem")
 
 #: ~4 characters per token: the budget is an estimate, not a tokenizer count.
 CHARS_PER_TOKEN = 4
@@ -65,9 +65,9 @@ class Binding:
             hits = self.memory.search(query, user_id=self.user_id, session_id=self.session_id,
                                       agent_id=self.agent_id, top_k=self.top_k,
                                       min_score=self.min_score)
-        except MemstrataError:
+        except StratamemError:
             # Memory is an aid: a failing store must not fail the user's call.
-            logger.warning("memstrata: recall failed; calling without memories", exc_info=True)
+            logger.warning("stratamem: recall failed; calling without memories", exc_info=True)
             return Recall()
         block, included = _core.format_memory_context([h.content for h in hits], self.max_chars)
         return Recall(block, hits[:included])
@@ -93,11 +93,11 @@ class Binding:
         ids: list[str] = []
         for fact in facts:
             if _norm(fact.content) in _PLACEHOLDERS:
-                logger.debug("memstrata: placeholder fact %r dropped", fact.content)
+                logger.debug("stratamem: placeholder fact %r dropped", fact.content)
                 continue
             scope = self._where(fact.scope.name.lower())
             if scope is None:
-                logger.debug("memstrata: turn-level fact %r not stored", fact.content)
+                logger.debug("stratamem: turn-level fact %r not stored", fact.content)
                 continue
             item = dict(content=fact.content, user_id=self.user_id, session_id=self.session_id,
                         agent_id=self.agent_id, scope=scope, importance=fact.importance,
@@ -107,21 +107,21 @@ class Binding:
                 try:
                     ids.append(self.memory.supersede(old.id, **item))
                     continue
-                except MemstrataError:
-                    logger.debug("memstrata: supersede failed; saving as new", exc_info=True)
+                except StratamemError:
+                    logger.debug("stratamem: supersede failed; saving as new", exc_info=True)
             plain.append(item)
         if plain:
             try:
                 ids.extend(self.memory.save_many(plain))
-            except MemstrataError:
+            except StratamemError:
                 # One bad fact (too long, ...) must not lose the others.
                 for item in plain:
                     try:
                         ids.append(self.memory.save(**item))
                     except InvalidInputError as exc:  # this fact only (too long, ...)
-                        logger.debug("memstrata: fact %r not stored: %s", item["content"], exc)
-                    except MemstrataError:
-                        logger.warning("memstrata: storing a fact failed", exc_info=True)
+                        logger.debug("stratamem: fact %r not stored: %s", item["content"], exc)
+                    except StratamemError:
+                        logger.warning("stratamem: storing a fact failed", exc_info=True)
         return ids
 
     def _visible(self, record: MemoryRecord) -> bool:
@@ -145,12 +145,12 @@ class Binding:
         try:
             record = self.memory.get(target)
             return record if self._visible(record) else None
-        except MemstrataError:
+        except StratamemError:
             pass
         try:
             hits = self.memory.search(target, user_id=self.user_id, session_id=self.session_id,
                                       agent_id=self.agent_id, top_k=3)
-        except MemstrataError:
+        except StratamemError:
             return None
         for hit in hits:
             if _norm(hit.content) == wanted or hit.vector_score >= REPLACE_MIN_COSINE:
@@ -161,7 +161,7 @@ class Binding:
 class BoundMemory:
     """``client.memory``: the store, bound to the wrapper's user, session and
     agent. Synchronous for every client (sync or async); returns the same
-    records as :class:`~memstrata.SyncMemory`."""
+    records as :class:`~stratamem.SyncMemory`."""
 
     def __init__(self, binding: Binding) -> None:
         self._b = binding
@@ -181,7 +181,7 @@ class BoundMemory:
 
     @property
     def store(self) -> SyncMemory:
-        """The underlying :class:`~memstrata.SyncMemory`."""
+        """The underlying :class:`~stratamem.SyncMemory`."""
         return self._b.memory
 
     def _ctx(self) -> dict[str, Any]:
@@ -225,7 +225,7 @@ class BoundMemory:
         history = getattr(self._b.memory, "history", None)
         if history is None:
             from ..errors import NotSupportedError
-            raise NotSupportedError("this memstrata store keeps no history")
+            raise NotSupportedError("this stratamem store keeps no history")
         return history(id)
 
     def _own(self, id: str) -> MemoryRecord:

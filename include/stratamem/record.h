@@ -1,14 +1,14 @@
 // The values the store hands back: memory records, search results, statistics.
-#ifndef MEMSTRATA_RECORD_H_
-#define MEMSTRATA_RECORD_H_
+#ifndef STRATAMEM_RECORD_H_
+#define STRATAMEM_RECORD_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "memstrata/scope.h"
+#include "stratamem/scope.h"
 
-namespace memstrata {
+namespace stratamem {
 
 struct MemoryRecord {
   std::string id;             // stable, time-ordered (UUIDv7 text)
@@ -78,6 +78,6 @@ struct StoreStats {
   int64_t embed_cache_hits = 0, embed_cache_misses = 0, embed_cache_entries = 0;
 };
 
-}  // namespace memstrata
+}  // namespace stratamem
 
-#endif  // MEMSTRATA_RECORD_H_
+#endif  // STRATAMEM_RECORD_H_

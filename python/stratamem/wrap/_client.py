@@ -99,7 +99,7 @@ class _Chat(_Passthrough):
 
 class MemoryClient(_Passthrough):
     """A sync SDK client (``OpenAI``, ``AzureOpenAI``, ``Groq``, ...) with
-    memory. Made by :func:`memstrata.with_memory`."""
+    memory. Made by :func:`stratamem.with_memory`."""
 
     _completions_class: type = _SyncCompletions
 

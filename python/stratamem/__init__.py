@@ -1,9 +1,9 @@
-"""memstrata: persistent memory for LLM applications.
+"""stratamem: persistent memory for LLM applications.
 
 A C++ engine (SQLite store, full-text and vector search, a native sentence
 encoder) behind a small Python API::
 
-    from memstrata import Memory
+    from stratamem import Memory
 
     async with Memory(db_path="app.db") as memory:
         await memory.save("Prefers dark mode", user_id="bob")
@@ -24,7 +24,7 @@ from .errors import (
     InternalError,
     InvalidInputError,
     InvalidTypeError,
-    MemstrataError,
+    StratamemError,
     NotFoundError,
     NotSupportedError,
     StoreError,
