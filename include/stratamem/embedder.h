@@ -25,6 +25,15 @@ enum class EmbedderBackend : int {
                 // users' own tests (lexical overlap only, not semantic)
 };
 
+// What a text is, for models that embed the two sides of a search differently
+// (e5: "query: " / "passage: " prefixes; bge: an instruction before queries).
+// A memory being saved is a passage; a search's text is a query. Backends whose
+// model makes no distinction ignore it.
+enum class EmbedKind : int {
+  kPassage = 0,
+  kQuery = 1,
+};
+
 struct EmbedderOptions {
   EmbedderBackend backend = EmbedderBackend::kNative;
   // kNative: a directory holding config.json, vocab.txt (or tokenizer.json),
@@ -56,12 +65,15 @@ class STRATAMEM_EXPORT Embedder {
   // A stable name for what produced the vectors; stored in the db so a store
   // is never silently searched with another model's vectors.
   virtual std::string model_id() const = 0;
-  // Embeds every text; out->size() == texts.size(), each of dimension() floats,
-  // L2-normalised. Thread-safe.
+  // Embeds every text as `kind`; out->size() == texts.size(), each of
+  // dimension() floats, L2-normalised. Thread-safe. The default is kPassage
+  // (what a store saves); searches pass kQuery.
   virtual Status EmbedBatch(const std::vector<std::string>& texts,
-                            std::vector<std::vector<float>>* out) = 0;
+                            std::vector<std::vector<float>>* out,
+                            EmbedKind kind = EmbedKind::kPassage) = 0;
 
-  Status Embed(const std::string& text, std::vector<float>* out);
+  Status Embed(const std::string& text, std::vector<float>* out,
+               EmbedKind kind = EmbedKind::kPassage);
 };
 
 // The one place a backend is chosen.

@@ -56,13 +56,14 @@ void InitEmbedder(EmbedderHolder* self, int backend, const std::string& model_di
   new (self) EmbedderHolder{std::move(made).value()};
 }
 
-std::vector<std::vector<float>> Embed(EmbedderHolder& h, const std::vector<std::string>& texts) {
+std::vector<std::vector<float>> Embed(EmbedderHolder& h, const std::vector<std::string>& texts,
+                                      EmbedKind kind) {
   Embedder& e = Get(h);
   std::vector<std::vector<float>> out;
   Status st;
   {
     nb::gil_scoped_release release;
-    st = e.EmbedBatch(texts, &out);
+    st = e.EmbedBatch(texts, &out, kind);
   }
   if (!st.ok()) ThrowStatus(st);
   return out;
@@ -73,6 +74,11 @@ const embed::WordPieceTokenizer& Tok(const TokenizerHolder& h) { return *h.token
 }  // namespace
 
 void BindEmbed(nb::module_& m) {
+  nb::enum_<EmbedKind>(m, "EmbedKind",
+                       "What a text is: a memory being saved (PASSAGE) or a search (QUERY).")
+      .value("PASSAGE", EmbedKind::kPassage)
+      .value("QUERY", EmbedKind::kQuery);
+
   nb::class_<EmbedderHolder>(m, "Embedder",
                              "A text embedder (options mirror stratamem::EmbedderOptions). "
                              "Giving it to Store.open transfers it to the store.")
@@ -80,8 +86,9 @@ void BindEmbed(nb::module_& m) {
            "model"_a = "", "base_url"_a = "", "api_key"_a = "", "dimension"_a = 0,
            "max_tokens"_a = 256, "batch_size"_a = 32, "num_threads"_a = 1,
            "timeout_seconds"_a = 30.0)
-      .def("embed", &Embed, "texts"_a,
-           "Unit-length vectors, one per text (the GIL is released meanwhile).")
+      .def("embed", &Embed, "texts"_a, "kind"_a = EmbedKind::kPassage,
+           "Unit-length vectors, one per text, embedded as `kind` (the GIL is released "
+           "meanwhile).")
       .def_prop_ro("dimension", [](EmbedderHolder& h) { return Get(h).dimension(); })
       .def_prop_ro("model_id", [](EmbedderHolder& h) { return Get(h).model_id(); })
       .def_prop_ro("usable", [](const EmbedderHolder& h) { return h.embedder != nullptr; },

@@ -178,12 +178,16 @@ class StoreStats:
     @property
     def embed_cache_entries(self) -> int: ...
 
+class EmbedKind(enum.Enum):
+    PASSAGE = 0
+    QUERY = 1
+
 class Embedder:
     def __init__(self, backend: int = 0, model_dir: str = "", model: str = "",
                  base_url: str = "", api_key: str = "", dimension: int = 0,
                  max_tokens: int = 256, batch_size: int = 32, num_threads: int = 1,
                  timeout_seconds: float = 30.0) -> None: ...
-    def embed(self, texts: list[str]) -> list[list[float]]: ...
+    def embed(self, texts: list[str], kind: EmbedKind = EmbedKind.PASSAGE) -> list[list[float]]: ...
     @property
     def dimension(self) -> int: ...
     @property

@@ -9,9 +9,9 @@ namespace stratamem {
 
 Embedder::~Embedder() = default;
 
-Status Embedder::Embed(const std::string& text, std::vector<float>* out) {
+Status Embedder::Embed(const std::string& text, std::vector<float>* out, EmbedKind kind) {
   std::vector<std::vector<float>> batch;
-  STRATAMEM_RETURN_IF_ERROR(EmbedBatch({text}, &batch));
+  STRATAMEM_RETURN_IF_ERROR(EmbedBatch({text}, &batch, kind));
   if (batch.size() != 1) return Status::Internal("embedder returned a wrong batch size");
   *out = std::move(batch[0]);
   return Status::OK();

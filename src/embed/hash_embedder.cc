@@ -23,7 +23,9 @@ class HashEmbedder final : public Embedder {
   int dimension() const override { return dim_; }
   std::string model_id() const override { return "hash-" + std::to_string(dim_); }
 
-  Status EmbedBatch(const std::vector<std::string>& texts, std::vector<std::vector<float>>* out) override {
+  // Queries and passages hash alike: the double has no model to tell them apart.
+  Status EmbedBatch(const std::vector<std::string>& texts, std::vector<std::vector<float>>* out,
+                    EmbedKind /*kind*/ = EmbedKind::kPassage) override {
     out->clear();
     out->reserve(texts.size());
     for (const auto& text : texts) out->push_back(EmbedOne(text));

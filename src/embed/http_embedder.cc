@@ -53,8 +53,9 @@ class HttpEmbedder final : public Embedder {
   int dimension() const override { return dimension_.load(std::memory_order_acquire); }
   std::string model_id() const override { return config_.prefix + ":" + config_.model; }
 
-  Status EmbedBatch(const std::vector<std::string>& texts,
-                    std::vector<std::vector<float>>* out) override {
+  // The OpenAI wire format has no query/passage field: the kind is ignored.
+  Status EmbedBatch(const std::vector<std::string>& texts, std::vector<std::vector<float>>* out,
+                    EmbedKind /*kind*/ = EmbedKind::kPassage) override {
     std::vector<std::vector<float>> all;
     all.reserve(texts.size());
     for (size_t begin = 0; begin < texts.size(); begin += config_.batch_size) {

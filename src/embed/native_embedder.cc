@@ -76,8 +76,10 @@ class NativeEmbedder final : public Embedder {
   int dimension() const override { return model_->config().hidden_size; }
   std::string model_id() const override { return model_id_; }
 
-  Status EmbedBatch(const std::vector<std::string>& texts,
-                    std::vector<std::vector<float>>* out) override {
+  // Prefixes per kind come with the per-model settings; until then both kinds
+  // embed alike.
+  Status EmbedBatch(const std::vector<std::string>& texts, std::vector<std::vector<float>>* out,
+                    EmbedKind /*kind*/ = EmbedKind::kPassage) override {
     const int dim = dimension();
     out->assign(texts.size(), std::vector<float>());
     std::unique_ptr<BertWorkspace> ws = TakeWorkspace();

@@ -22,6 +22,11 @@ namespace {
 
 constexpr int kMaxTopK = 1000;
 
+// The embedding cache's key: the kind's byte, then the text.
+std::string EmbedCacheKey(EmbedKind kind, const std::string& text) {
+  return std::string(1, static_cast<char>('0' + static_cast<int>(kind))) + text;
+}
+
 // How deep each signal's list goes before fusion.
 size_t CandidateDepth(int top_k) { return static_cast<size_t>(std::max(50, top_k * 5)); }
 
@@ -236,14 +241,17 @@ Result<std::vector<RankedHit>> SqliteStore::TextHitsLocked(const SearchRequest& 
 }
 
 Result<std::vector<float>> SqliteStore::EmbedQuery(const std::string& query) {
+  // The key carries the kind: a model with query/passage prefixes gives the same
+  // text two vectors, and only the query one may answer a search.
+  const std::string key = EmbedCacheKey(EmbedKind::kQuery, query);
   {
     std::lock_guard<std::mutex> lock(embed_cache_mu_);
-    if (const std::vector<float>* v = embed_cache_.Find(query)) return *v;
+    if (const std::vector<float>* v = embed_cache_.Find(key)) return *v;
   }
   std::vector<float> vec;
-  STRATAMEM_RETURN_IF_ERROR(embedder_->Embed(query, &vec));
+  STRATAMEM_RETURN_IF_ERROR(embedder_->Embed(query, &vec, EmbedKind::kQuery));
   std::lock_guard<std::mutex> lock(embed_cache_mu_);
-  embed_cache_.Put(query, vec);
+  embed_cache_.Put(key, vec);
   return vec;
 }
 
