@@ -1,27 +1,34 @@
 # stratamem: the two commands in the README are `make demo` and `make test`.
 PYTHON ?= python3
-BUILD ?= build/cmake
 JOBS ?= $(shell nproc)
+# One build of the engine serves everything: scikit-build-core builds the engine,
+# CLI, binding, C++ tests and benchmarks in $(BUILD) (one directory per Python
+# environment, kept between runs, so rebuilds are incremental) and installs the
+# package from it; ctest and the benchmarks run in the same directory.
+BUILD ?= $(shell $(PYTHON) scripts/build_dir.py)
+CCACHE := $(shell command -v ccache 2>/dev/null)
+PIP_INSTALL = $(PYTHON) -m pip install -q --disable-pip-version-check --no-build-isolation --find-links dist
+DEV_SETTINGS = -Cbuild-dir=$(BUILD) -Ccmake.define.STRATAMEM_BUILD_TESTS=ON \
+  -Ccmake.define.STRATAMEM_BUILD_BENCH=ON \
+  $(if $(CCACHE),-Ccmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache -Ccmake.define.CMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: setup build install demo test test-cpp test-python test-tsan bench clean
 
 setup:
 	bash scripts/setup.sh
 
-# The C++ engine, CLI, unit tests and benchmarks.
-build:
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
-	cmake --build $(BUILD) -j $(JOBS)
-
-# The Python package (engine + binding + CLI) into the current Python.
+# The Python package (engine + binding + CLI) into the current Python, with the
+# C++ unit tests and benchmarks built beside it in $(BUILD).
 install:
-	$(PYTHON) -m pip install -q --disable-pip-version-check --no-build-isolation .
+	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(PIP_INSTALL) $(DEV_SETTINGS) .
+
+build: install
 
 # Sets up, then shows memory surviving sessions and crossing agents on the embedded store.
 demo: setup install
 	$(PYTHON) examples/quickstart.py
 
-test-cpp: build
+test-cpp: install
 	STRATAMEM_MODEL_DIR="$$($(PYTHON) scripts/model_dir.py)" ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-python: install
@@ -41,8 +48,8 @@ test-tsan:
 # the store's concurrency tests under ThreadSanitizer.
 test: setup test-cpp test-python test-tsan
 
-bench: setup install build
-	$(PYTHON) bench/run_all.py
+bench: setup install
+	$(PYTHON) bench/run_all.py --build $(BUILD)
 
 clean:
 	rm -rf build

@@ -26,8 +26,9 @@ def run(cmd: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
-    parser.add_argument("--build", default=os.environ.get("BUILD", "build/cmake"),
-                        help="CMake build directory holding bench/store_bench")
+    parser.add_argument("--build", default=os.environ.get("BUILD") or subprocess.check_output(
+                            [sys.executable, "scripts/build_dir.py"], cwd=ROOT, text=True).strip(),
+                        help="build directory holding bench/store_bench (make passes its own)")
     args = parser.parse_args()
     model_dir = subprocess.check_output([sys.executable, "scripts/model_dir.py"], cwd=ROOT, text=True).strip()
     py = sys.executable

@@ -48,7 +48,9 @@ struct EmbedderOptions {
   int dimension = 0;           // 0: ask the model (kHash: 256) (HTTP backends learn it from the first reply)
   int max_tokens = 256;        // kNative: truncation length including [CLS] and [SEP]
   int batch_size = 32;         // texts per forward pass / per HTTP request
-  int num_threads = 1;         // kNative: BLAS threads (1 = one core, predictable latency)
+  // kNative: must be >= 1. The forward pass runs on the calling thread (its own
+  // kernels, no BLAS), so one call uses one core; concurrent calls run in parallel.
+  int num_threads = 1;
   double timeout_seconds = 30; // HTTP backends
 };
 

@@ -135,7 +135,8 @@ class MemoryConfig:
     max_content_bytes: int = 32 * 1024
     #: ``"full"`` or ``"normal"``; see :class:`Durability`.
     durability: Durability = Durability.FULL
-    #: NATIVE: threads of the embedding forward pass.
+    #: NATIVE: must be >= 1; one embedding call runs on the calling thread
+    #: (kept for compatibility: the encoder has its own single-threaded kernels).
     embed_threads: int = 1
     #: Dedup on save: a fact whose normalised text equals, or whose cosine similarity
     #: is at least this with, a current memory at the same scope is merged into it.

@@ -1,7 +1,5 @@
 #include "embed/bert_model.h"
 
-#include <cblas.h>
-
 #include <cmath>
 #include <cstring>
 
@@ -130,7 +128,7 @@ Status BertModel::LoadWeights(const std::string& prefix) {
   return Status::OK();
 }
 
-// ws->qkv holds [T, 3H] (Q | K | V per token); writes ws->context [T, H].
+// ws->qkv holds [T, 3H] (Q | K | V per token; Q is scaled in place); writes ws->context [T, H].
 void BertModel::Attention(const std::vector<std::vector<int32_t>>& batch,
                           BertWorkspace* ws) const {
   const int h = config_.hidden_size, heads = config_.num_heads, d = h / heads;
@@ -140,16 +138,22 @@ void BertModel::Attention(const std::vector<std::vector<int32_t>>& batch,
   for (const auto& seq : batch) {
     const int s = static_cast<int>(seq.size());
     ws->scores.resize(static_cast<size_t>(s) * s);
-    const float* base = ws->qkv.data() + row0 * ld;
+    float* base = ws->qkv.data() + row0 * ld;
     for (int hd = 0; hd < heads; ++hd) {
-      const float* q = base + hd * d;
+      float* q = base + hd * d;
       const float* k = base + h + hd * d;
       const float* v = base + 2 * h + hd * d;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, s, s, d, scale, q, ld, k, ld, 0.0f,
-                  ws->scores.data(), s);
+      // scores[s, s] = (scale Q) K^T, row-wise softmax, then context = scores V.
+      // Q is scaled in place: it is not read again.
+      for (int r = 0; r < s; ++r) {
+        for (int i = 0; i < d; ++i) q[static_cast<size_t>(r) * ld + i] *= scale;
+      }
+      PackTransposed(k, s, d, ld, &ws->panels);
+      MultiplyPackedInto(q, ld, s, d, ws->panels.data(), s, ws->scores.data(), s);
       SoftmaxRows(ws->scores.data(), s, s);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s, d, s, 1.0f, ws->scores.data(), s,
-                  v, ld, 0.0f, ws->context.data() + row0 * h + hd * d, h);
+      PackRows(v, s, d, ld, &ws->panels);
+      MultiplyPackedInto(ws->scores.data(), s, s, s, ws->panels.data(), d,
+                         ws->context.data() + row0 * h + hd * d, h);
     }
     row0 += s;
   }

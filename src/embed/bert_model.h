@@ -1,4 +1,4 @@
-// A BERT encoder (config.json + model.safetensors) and its forward pass on BLAS.
+// A BERT encoder (config.json + model.safetensors) and its forward pass (own kernels, no BLAS).
 //
 // Sequences in a batch are packed back to back, not padded: every linear layer
 // runs on all real tokens at once and attention runs per sequence over exactly
@@ -37,6 +37,7 @@ enum class Pooling { kMean, kCls };
 // are reused, so steady-state calls do not allocate.
 struct BertWorkspace {
   std::vector<float> hidden, qkv, context, attn_out, inter, scores;
+  std::vector<float> panels;  // one head's K^T or V, packed for MultiplyPacked
 };
 
 class BertModel {

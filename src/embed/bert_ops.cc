@@ -1,7 +1,5 @@
 #include "embed/bert_ops.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -9,10 +7,6 @@
 #include "util/multiversion.h"
 
 namespace stratamem::embed {
-
-void GemmAccumulate(const float* x, const float* w, float* y, int m, int n, int k) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, x, k, w, k, 1.0f, y, n);
-}
 
 void FillRows(float* y, const float* bias, const float* residual, int rows, int n) {
   for (int r = 0; r < rows; ++r) {

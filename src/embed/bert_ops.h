@@ -1,5 +1,5 @@
 // The element-wise and row-wise kernels of a BERT forward pass (the matrix
-// products go to BLAS). Plain functions over row-major float arrays.
+// products are in packed_gemm.h). Plain functions over row-major float arrays.
 #ifndef STRATAMEM_EMBED_BERT_OPS_H_
 #define STRATAMEM_EMBED_BERT_OPS_H_
 
@@ -7,8 +7,6 @@
 
 namespace stratamem::embed {
 
-// y[M,N] = x[M,K] * w[N,K]^T + y  (w in PyTorch Linear layout; initialise y first).
-void GemmAccumulate(const float* x, const float* w, float* y, int m, int n, int k);
 // Each of the `rows` rows of y (width n) becomes bias (+ residual row if not null).
 void FillRows(float* y, const float* bias, const float* residual, int rows, int n);
 // In place, per row: (x - mean) / sqrt(var + eps) * gamma + beta.

@@ -1,17 +1,11 @@
 #include "embed/native_embedder.h"
 
-#include <cblas.h>
-
 #include <mutex>
 #include <utility>
 
 #include "embed/bert_model.h"
 #include "embed/model_files.h"
 #include "embed/wordpiece_tokenizer.h"
-
-// Declared by OpenBLAS's cblas.h; repeated so a build that picks up another
-// cblas.h still compiles (the library linked is always OpenBLAS).
-extern "C" void openblas_set_num_threads(int num_threads);
 
 namespace stratamem {
 namespace {
@@ -155,12 +149,6 @@ Result<std::unique_ptr<Embedder>> NewNativeEmbedder(const EmbedderOptions& optio
   }
   Pooling pooling;
   STRATAMEM_RETURN_IF_ERROR(ReadPooling(options.model_dir, &pooling));
-  // BLAS threads are a process-wide OpenBLAS setting; the latest embedder sets it.
-  static std::mutex blas_mu;
-  {
-    std::lock_guard<std::mutex> lock(blas_mu);
-    openblas_set_num_threads(options.num_threads);
-  }
   std::string model_id = options.model.empty() ? ModelNameFromDir(options.model_dir) : options.model;
   return std::unique_ptr<Embedder>(new NativeEmbedder(std::move(tokenizer).value(),
                                                       std::move(model).value(), pooling,
