@@ -1,9 +1,11 @@
 // stratamem: the command-line tool. Each subcommand lives in tools/cli/cmd_*.cc
 // and uses only the public API (include/stratamem). See docs/cli.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +28,49 @@ constexpr char kFooter[] =
     "Examples:\n"
     "  stratamem add \"Project uses uv\" --user team --agent claude\n"
     "  stratamem search \"package manager\" --user team";
+
+// Edit distance (insert, delete, substitute, swap two neighbours), for "did you mean".
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The first argument that is not an option: the subcommand (the top level has
+// only flags, --help and --version). Empty when there is none.
+std::string FirstWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] != '-') return argv[i];
+    if (std::strcmp(argv[i], "--") == 0) return i + 1 < argc ? argv[i + 1] : "";
+  }
+  return "";
+}
+
+// "unknown command 'serach'; did you mean 'search'?" (the closest command
+// within a third of the word's length; without a suggestion otherwise).
+std::string UnknownCommand(const std::string& word,
+                           const std::map<std::string, stratamem::cli::CommandFn>& commands) {
+  std::string best;
+  size_t best_distance = std::string::npos;
+  for (const auto& [name, fn] : commands) {
+    const size_t d = Distance(word, name);
+    if (d < best_distance) best = name, best_distance = d;
+  }
+  std::string message = "unknown command '" + word + "'";
+  if (best_distance <= std::max<size_t>(1, (word.size() + 2) / 3)) message += "; did you mean '" + best + "'?";
+  std::string names;
+  for (const auto& [name, fn] : commands) names += (names.empty() ? "" : " ") + name;
+  return message + " (commands: " + names + "; see stratamem --help)";
+}
 
 bool HasJsonFlag(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -56,6 +101,9 @@ int main(int argc, char** argv) {
       {"mcp", RegisterMcp(app, common)},
   };
 
+  if (const std::string word = FirstWord(argc, argv); !word.empty() && commands.count(word) == 0) {
+    return ReportUsageError(UnknownCommand(word, commands), HasJsonFlag(argc, argv));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -105,8 +105,18 @@ def parse_conversation(obj: dict) -> Conversation:
                         turns, questions)
 
 
+class MissingData(FileNotFoundError):
+    """The LoCoMo file is not where it was looked for; the message says where to get it."""
+
+
 def load(path: str | os.PathLike[str] | None = None) -> list[Conversation]:
-    with open(data_path(path), encoding="utf-8") as f:
+    where = data_path(path)
+    if not where.is_file():
+        raise MissingData(
+            f"no LoCoMo data at {where}: get locomo10.json (data/locomo10.json of the "
+            "snap-research/locomo repository, commit 3eb6f2c; not shipped here) and put it "
+            f"there, or pass --data PATH or set STRATAMEM_LOCOMO")
+    with open(where, encoding="utf-8") as f:
         return [parse_conversation(obj) for obj in json.load(f)]
 
 

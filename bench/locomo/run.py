@@ -86,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", default="plain,dated")
     args = ap.parse_args(argv)
 
-    convs = select(data.load(args.data), args.convs)
+    try:
+        convs = select(data.load(args.data), args.convs)
+    except data.MissingData as exc:
+        raise SystemExit(f"bench.locomo: {exc}") from None
     results: dict = {}
     modes = tuple(args.modes.split(","))
     for variant in args.variants.split(","):

@@ -52,6 +52,10 @@ struct EmbedderOptions {
   // kernels, no BLAS), so one call uses one core; concurrent calls run in parallel.
   int num_threads = 1;
   double timeout_seconds = 30; // HTTP backends
+  // kNative: read only config.json now (dimension and model id) and load the
+  // weights on the first EmbedBatch, so a program that never embeds (listing,
+  // exporting) does not pay for the load. Load errors then surface there.
+  bool load_on_first_use = false;
 };
 
 class STRATAMEM_EXPORT Embedder {

@@ -3,6 +3,7 @@
 
 #include "embed/hash_embedder.h"
 #include "embed/http_embedder.h"
+#include "embed/lazy_embedder.h"
 #include "embed/native_embedder.h"
 
 namespace stratamem {
@@ -20,7 +21,7 @@ Status Embedder::Embed(const std::string& text, std::vector<float>* out, EmbedKi
 Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options) {
   switch (options.backend) {
     case EmbedderBackend::kNative:
-      return NewNativeEmbedder(options);
+      return options.load_on_first_use ? NewLazyNativeEmbedder(options) : NewNativeEmbedder(options);
     case EmbedderBackend::kOpenAI:
     case EmbedderBackend::kOllama:
       return NewHttpEmbedder(options);

@@ -49,14 +49,6 @@ Status ReadPooling(const std::string& dir, Pooling* pooling) {
   return Status::OK();
 }
 
-// "…/sentence-transformers__all-MiniLM-L6-v2/" -> "all-MiniLM-L6-v2".
-std::string ModelNameFromDir(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  std::string base = dir.substr(dir.find_last_of('/') + 1);
-  if (size_t sep = base.rfind("__"); sep != std::string::npos) base = base.substr(sep + 2);
-  return base;
-}
-
 class NativeEmbedder final : public Embedder {
  public:
   NativeEmbedder(std::unique_ptr<WordPieceTokenizer> tokenizer, std::unique_ptr<BertModel> model,
@@ -121,25 +113,40 @@ class NativeEmbedder final : public Embedder {
 
 }  // namespace
 
+std::string NativeModelId(const EmbedderOptions& options) {
+  if (!options.model.empty()) return options.model;
+  std::string dir = options.model_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  std::string base = dir.substr(dir.find_last_of('/') + 1);
+  if (size_t sep = base.rfind("__"); sep != std::string::npos) base = base.substr(sep + 2);
+  return base;
+}
+
+Status CheckNativeOptions(const EmbedderOptions& options, int max_positions, int hidden_size) {
+  if (options.batch_size <= 0) return Status::InvalidArgument("batch_size must be positive");
+  if (options.num_threads <= 0) return Status::InvalidArgument("num_threads must be positive");
+  if (options.max_tokens < 2 || options.max_tokens > max_positions) {
+    return Status::InvalidArgument("max_tokens must be between 2 and the model's " +
+                                   std::to_string(max_positions) + " positions, got " +
+                                   std::to_string(options.max_tokens));
+  }
+  if (options.dimension != 0 && options.dimension != hidden_size) {
+    return Status::DimensionMismatch("the model in " + options.model_dir + " has dimension " +
+                                     std::to_string(hidden_size) + ", not " +
+                                     std::to_string(options.dimension));
+  }
+  return Status::OK();
+}
+
 Result<std::unique_ptr<Embedder>> NewNativeEmbedder(const EmbedderOptions& options) {
   if (options.model_dir.empty()) {
     return Status::InvalidArgument("native embedder: model_dir is empty");
   }
-  if (options.batch_size <= 0) return Status::InvalidArgument("batch_size must be positive");
-  if (options.num_threads <= 0) return Status::InvalidArgument("num_threads must be positive");
   auto model = BertModel::Load(options.model_dir);
   if (!model.ok()) return model.status();
   const embed::BertConfig& config = (*model)->config();
-  if (options.max_tokens < 2 || options.max_tokens > config.max_position_embeddings) {
-    return Status::InvalidArgument("max_tokens must be between 2 and the model's " +
-                                   std::to_string(config.max_position_embeddings) +
-                                   " positions, got " + std::to_string(options.max_tokens));
-  }
-  if (options.dimension != 0 && options.dimension != config.hidden_size) {
-    return Status::DimensionMismatch("the model in " + options.model_dir + " has dimension " +
-                                     std::to_string(config.hidden_size) + ", not " +
-                                     std::to_string(options.dimension));
-  }
+  STRATAMEM_RETURN_IF_ERROR(
+      CheckNativeOptions(options, config.max_position_embeddings, config.hidden_size));
   auto tokenizer = WordPieceTokenizer::Load(options.model_dir, options.max_tokens);
   if (!tokenizer.ok()) return tokenizer.status();
   if ((*tokenizer)->vocab_size() > config.vocab_size) {
@@ -149,7 +156,7 @@ Result<std::unique_ptr<Embedder>> NewNativeEmbedder(const EmbedderOptions& optio
   }
   Pooling pooling;
   STRATAMEM_RETURN_IF_ERROR(ReadPooling(options.model_dir, &pooling));
-  std::string model_id = options.model.empty() ? ModelNameFromDir(options.model_dir) : options.model;
+  std::string model_id = NativeModelId(options);
   return std::unique_ptr<Embedder>(new NativeEmbedder(std::move(tokenizer).value(),
                                                       std::move(model).value(), pooling,
                                                       std::move(model_id), options.batch_size));

@@ -27,7 +27,7 @@ int RunMcp(const CommonOptions& common) {
   // stdout is the protocol: a closed pipe must be an error we see, not a signal.
   std::signal(SIGPIPE, SIG_IGN);
   int rc = 0;
-  auto store = OpenStore(common, CreateMode::kCreate, &rc);
+  auto store = OpenStore(common, CreateMode::kCreate, &rc, ModelLoad::kNow);
   if (!store) return rc;
   mcp::MemoryTools tools(store.get(), common.context);
   mcp::ServerInfo info;

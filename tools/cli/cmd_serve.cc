@@ -16,7 +16,7 @@ int RunServe(serve::ServeOptions options, const CommonOptions& common) {
   }
   options.defaults = common.context;
   int rc = 0;
-  auto store = OpenStore(common, CreateMode::kCreate, &rc);
+  auto store = OpenStore(common, CreateMode::kCreate, &rc, ModelLoad::kNow);
   if (!store) return rc;
   Status served = serve::Serve(store.get(), options);
   // Every acknowledged write has committed already; closing checkpoints the WAL.

@@ -8,6 +8,7 @@
 
 #include "cli/common.h"
 #include "cli/errors.h"
+#include "cli/progress.h"
 #include "cli/record_json.h"
 
 namespace stratamem::cli {
@@ -111,6 +112,8 @@ int RunImport(const std::string& path, const CommonOptions& common) {
   auto store = OpenStore(common, CreateMode::kCreate, &rc);
   if (!store) return rc;
   int64_t imported = 0, existing = 0, embedded = 0;
+  Progress progress("import", static_cast<int64_t>(lines.size()));
+  progress.Update(0);
   for (size_t begin = 0; begin < lines.size(); begin += kImportChunk) {
     size_t end = std::min(lines.size(), begin + kImportChunk);
     // Records without a usable vector (none, or another model's dimension) are
@@ -123,6 +126,7 @@ int RunImport(const std::string& path, const CommonOptions& common) {
     std::vector<std::vector<float>> vectors;
     if (!texts.empty()) {
       if (Status st = store->embedder()->EmbedBatch(texts, &vectors); !st.ok()) {
+        progress.Finish();
         return ReportError(st.code(),
                            st.message() + "; the " + std::to_string(imported) + " new records before were imported",
                            common.json);
@@ -135,6 +139,7 @@ int RunImport(const std::string& path, const CommonOptions& common) {
       const std::vector<float>* vector = usable ? &line.vector : &vectors[next_vector++];
       auto added = store->Import(line.record, vector);
       if (!added.ok()) {
+        progress.Finish();
         return ReportError(added.status().code(),
                            "memory " + line.record.id + ": " + added.status().message() + "; the " +
                                std::to_string(imported) + " new records before it were imported",
@@ -147,7 +152,9 @@ int RunImport(const std::string& path, const CommonOptions& common) {
         ++existing;
       }
     }
+    progress.Update(static_cast<int64_t>(end));
   }
+  progress.Finish();
   if (common.json) {
     std::printf("%s\n", Dump(Json{{"imported", imported}, {"skipped_existing", existing}, {"embedded", embedded}})
                             .c_str());

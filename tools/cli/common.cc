@@ -16,10 +16,13 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 }
 
 // Builds the embedder the options ask for. Every command needs one, even
-// those that do not embed: the store checks it is the model it was built with.
+// those that do not embed: the store checks it is the model it was built with
+// (from the model's config.json alone when the weights load on first use).
 // A missing model dir for the native embedder is a usage error with the fix.
-std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, bool json, int* exit_code) {
+std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, bool json, ModelLoad load,
+                                       int* exit_code) {
   EmbedderOptions options;
+  options.load_on_first_use = load == ModelLoad::kOnFirstUse;
   options.model = common.embedder_model;
   if (common.embedder == "native") {
     if (common.model_dir.empty()) {
@@ -104,7 +107,8 @@ std::vector<Scope> ToScopes(const std::vector<std::string>& names) {
   return scopes;
 }
 
-std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode create, int* exit_code) {
+std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode create, int* exit_code,
+                                       ModelLoad load) {
   *exit_code = kExitOk;
   OpenOptions options;
   options.db_path = common.db;
@@ -121,7 +125,7 @@ std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode c
       return nullptr;
     }
   }
-  std::unique_ptr<Embedder> embedder = MakeEmbedder(common, common.json, exit_code);
+  std::unique_ptr<Embedder> embedder = MakeEmbedder(common, common.json, load, exit_code);
   if (*exit_code != kExitOk) return nullptr;
   auto store = MemoryStore::Open(options, std::move(embedder));
   if (!store.ok()) {

@@ -54,11 +54,16 @@ CLI::Option* AddScopeListOption(CLI::App* sub, std::vector<std::string>* target,
 std::vector<Scope> ToScopes(const std::vector<std::string>& names);
 
 enum class CreateMode { kCreate, kMustExist };
+// When the native model's weights load: on the first embed (one-shot commands;
+// those that never embed never load them) or at once (servers: a broken model
+// fails at start, and the first request does not wait for the load).
+enum class ModelLoad { kOnFirstUse, kNow };
 
 // Opens the store named by --db with the embedder the options name (the store
 // checks it matches the one the store was built with). On failure prints the error (see errors.h)
 // and returns nullptr with *exit_code set.
-std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode create, int* exit_code);
+std::unique_ptr<MemoryStore> OpenStore(const CommonOptions& common, CreateMode create, int* exit_code,
+                                       ModelLoad load = ModelLoad::kOnFirstUse);
 
 // A usage error unless --user was given; returns 0 when it was.
 int RequireUser(const CommonOptions& common, const char* command);

@@ -1,4 +1,5 @@
-// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+// A one-line progress bar on stderr with the rate and the time left (ETA),
+// drawn only when stderr is a terminal (logs and pipes get the summary alone).
 #ifndef STRATAMEM_TOOLS_CLI_PROGRESS_H_
 #define STRATAMEM_TOOLS_CLI_PROGRESS_H_
 
