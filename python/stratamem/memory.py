@@ -164,7 +164,6 @@ class SyncMemory(_client.BaseMemory):
              scope: str = "user", importance: float = 0.5,
              metadata: Mapping[str, Any] | None = None,
              source_agent: str | None = None, dedup: bool = True) -> SavedId:
-        """See :meth:`Memory.save`."""
         request = _client.save_request(
             content, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
@@ -172,12 +171,10 @@ class SyncMemory(_client.BaseMemory):
         return _client.saved_ids(self._engine().save_detailed([request]))[0]
 
     def save_many(self, items: Iterable[Mapping[str, Any]]) -> list[SavedId]:
-        """See :meth:`Memory.save_many`."""
         return _client.saved_ids(self._engine().save_detailed(_client.save_requests(items)))
 
     def update(self, id: str, content: str, *, importance: float | None = None,
                metadata: Mapping[str, Any] | None = None) -> MemoryRecord:
-        """See :meth:`Memory.update`."""
         args, kwargs = _client.update_args(id, content, importance=importance, metadata=metadata)
         return _client.records([self._engine().update(*args, **kwargs)])[0]
 
@@ -186,7 +183,6 @@ class SyncMemory(_client.BaseMemory):
                   turn_id: str | None = None, scope: str = "user",
                   importance: float = 0.5, metadata: Mapping[str, Any] | None = None,
                   source_agent: str | None = None) -> str:
-        """See :meth:`Memory.supersede`."""
         request = _client.supersede_request(
             content, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
@@ -194,7 +190,6 @@ class SyncMemory(_client.BaseMemory):
         return self._engine().supersede(_client.text("old_id", old_id), request)
 
     def history(self, id: str) -> list[MemoryRecord]:
-        """See :meth:`Memory.history`."""
         return _client.records(self._engine().history(_client.text("id", id)))
 
     def search(self, query: str, *, user_id: str, session_id: str | None = None,
@@ -205,7 +200,6 @@ class SyncMemory(_client.BaseMemory):
                mode: str = "hybrid", as_of: datetime | None = None,
                fusion: str = "score", ranking: Ranking | None = None,
                diversity: float = 0.0) -> list[SearchResult]:
-        """See :meth:`Memory.search`."""
         args, kwargs = _client.search_args(
             query, user_id=user_id, session_id=session_id, agent_id=agent_id,
             turn_id=turn_id, top_k=top_k, min_score=min_score, filters=filters,
@@ -214,36 +208,30 @@ class SyncMemory(_client.BaseMemory):
         return _client.results(self._engine().search(*args, **kwargs))
 
     def get(self, id: str) -> MemoryRecord:
-        """See :meth:`Memory.get`."""
         return _client.records([self._engine().get(_client.text("id", id))])[0]
 
     def get_all(self, *, user_id: str, session_id: str | None = None,
                 agent_id: str | None = None, turn_id: str | None = None,
                 scope: Iterable[str] | str | None = None,
                 limit: int | None = None) -> list[MemoryRecord]:
-        """See :meth:`Memory.get_all`."""
         args, kwargs = _client.list_args(
             user_id=user_id, session_id=session_id, agent_id=agent_id, turn_id=turn_id,
             scope=scope, limit=limit)
         return _client.records(self._engine().list(*args, **kwargs))
 
     def delete(self, id: str) -> None:
-        """See :meth:`Memory.delete`."""
         self._engine().delete(_client.text("id", id))
 
     def clear(self, *, user_id: str, session_id: str | None = None,
               agent_id: str | None = None, turn_id: str | None = None) -> int:
-        """See :meth:`Memory.clear`."""
         return self._engine().clear(_client.context(user_id, session_id, agent_id, turn_id))
 
     def stats(self, *, user_id: str | None = None, session_id: str | None = None,
               agent_id: str | None = None, turn_id: str | None = None) -> dict[str, Any]:
-        """See :meth:`Memory.stats`."""
         ctx = _client.context(user_id, session_id, agent_id, turn_id, user_optional=True)
         return _client.stats_dict(self._engine().stats(ctx))
 
     def close(self) -> None:
-        """See :meth:`Memory.close`."""
         store = self._detach()
         if store is not None:
             store.close()
@@ -253,3 +241,11 @@ class SyncMemory(_client.BaseMemory):
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
+
+
+# SyncMemory's methods do what Memory's do, without await: one docstring each,
+# written once (on Memory) and shared, so help(SyncMemory.save) says what it does.
+for _name, _method in vars(SyncMemory).items():
+    if not _name.startswith("_") and callable(_method) and _method.__doc__ is None:
+        _method.__doc__ = getattr(Memory, _name).__doc__
+del _name, _method

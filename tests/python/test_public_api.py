@@ -74,3 +74,24 @@ def test_stub_names_exist_in_core():
 
     for name in re.findall(r"^(?:class|def) (\w+)", stub, flags=re.M):
         assert hasattr(stratamem._core, name), name
+
+
+def test_sync_docstrings_say_what_each_method_does():
+    for name in _methods(SyncMemory):
+        doc = getattr(SyncMemory, name).__doc__
+        assert doc and not doc.startswith("See"), name
+        assert doc == getattr(Memory, name).__doc__, name
+
+
+def test_python_api_doc_names_every_method_and_parameter():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "python-api.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for name, sig in _methods(Memory).items():
+        heading = f"### `{name}("
+        assert heading in doc, f"docs/python-api.md has no section for Memory.{name}"
+        assert f"`{name}`" in readme, f"README.md's method list lacks {name}"
+        section = doc[doc.index(heading) + len(heading):]
+        section = section[:section.find("\n#")] if "\n#" in section else section
+        for param in sig.parameters:
+            if param != "self":
+                assert f"`{param}`" in section, f"docs/python-api.md: {name}() lacks `{param}`"

@@ -41,13 +41,17 @@ def test_readme_with_memory_example_runs_as_written_in_two_processes(tmp_path):
     assert (tmp_path / "stratamem.db").exists()
 
 
-def test_readme_memory_examples_run_in_order(tmp_path):
-    code = "\n".join(b for b in blocks("python") if "with_memory(OpenAI()" not in b)
-    assert "memory.search" in code
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "app.db").exists()
-    assert "'total': 2" in proc.stdout  # bob sees his user-level fact and the s1 session fact
+def test_readme_memory_examples_each_run_in_a_fresh_directory(tmp_path):
+    # Each block as written, alone, in its own empty directory: none leans on another.
+    outputs = []
+    for i, code in enumerate(b for b in blocks("python") if "with_memory(OpenAI()" not in b):
+        (tmp_path / str(i)).mkdir()
+        proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / str(i), capture_output=True,
+                              text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        outputs.append(proc.stdout)
+    assert len(outputs) == 2
+    assert "'total': 2" in outputs[1]  # bob sees his user-level fact and the s1 session fact
 
 
 def test_readme_cli_examples_run(tmp_path):
