@@ -66,11 +66,10 @@ def test_mistyped_command_names_the_closest(tmp_path: Path):
 
 def test_import_draws_a_progress_bar_with_eta_on_a_terminal(tmp_path: Path):
     db = tmp_path / "store.db"
-    lines = []
-    for i in range(40):
-        record = {"id": f"0190a0a0-0000-7000-8000-{i:012d}", "content": f"imported fact {i}",
-                  "scope": "user", "user_id": "u"}
-        lines.append(json.dumps(record))
+    run_cli("add", "a template fact", "--user", "u", db=tmp_path / "src.db")
+    template = json.loads(run_cli("export", "--with-vectors", db=tmp_path / "src.db").stdout)
+    lines = [json.dumps({**template, "id": f"imported-{i}", "content": f"imported fact {i}"})
+             for i in range(40)]
     (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n")
     controller, terminal = pty.openpty()  # stderr is a terminal, as in a user's shell
     try:

@@ -91,6 +91,7 @@ def test_python_api_doc_names_every_method_and_parameter():
         assert heading in doc, f"docs/python-api.md has no section for Memory.{name}"
         assert f"`{name}`" in readme, f"README.md's method list lacks {name}"
         section = doc[doc.index(heading) + len(heading):]
+        section = section[section.index("\n"):]  # the prose under the signature
         section = section[:section.find("\n#")] if "\n#" in section else section
         for param in sig.parameters:
             if param != "self":
