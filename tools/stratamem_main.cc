@@ -45,12 +45,14 @@ size_t Distance(const std::string& a, const std::string& b) {
   return d[a.size()][b.size()];
 }
 
-// The first argument that is not an option: the subcommand (the top level has
-// only flags, --help and --version). Empty when there is none.
+// The word in the subcommand's place: the first argument, after any of the
+// top level's own flags. Empty when an option comes first (`--db x` before any
+// command): that one is the parser's to report.
 std::string FirstWord(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
-    if (argv[i][0] != '-') return argv[i];
-    if (std::strcmp(argv[i], "--") == 0) return i + 1 < argc ? argv[i + 1] : "";
+    const std::string arg = argv[i];
+    if (arg == "--json" || arg == "--help" || arg == "-h" || arg == "--version") continue;
+    return arg.empty() || arg[0] == '-' ? "" : arg;
   }
   return "";
 }
