@@ -18,11 +18,11 @@ class LazyEmbedder final : public Embedder {
   int dimension() const override { return dimension_; }
   std::string model_id() const override { return model_id_; }
 
-  Status EmbedBatch(const std::vector<std::string>& texts,
-                    std::vector<std::vector<float>>* out) override {
+  Status EmbedBatch(const std::vector<std::string>& texts, std::vector<std::vector<float>>* out,
+                    EmbedKind kind = EmbedKind::kPassage) override {
     Embedder* loaded = nullptr;
     STRATAMEM_RETURN_IF_ERROR(Loaded(&loaded));
-    return loaded->EmbedBatch(texts, out);
+    return loaded->EmbedBatch(texts, out, kind);
   }
 
  private:
