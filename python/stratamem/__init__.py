@@ -29,6 +29,7 @@ from .errors import (
     NotSupportedError,
     StoreError,
 )
+from . import models
 from .memory import Memory, SyncMemory
 from .records import MemoryRecord, SavedId, SearchResult
 
@@ -49,6 +50,7 @@ __all__ = [
     "SearchResult",
     "SavedId",
     "bundled_model_dir",
+    "models",
     "with_memory",
 ]
 __all__ += _errors.__all__
