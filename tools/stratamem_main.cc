@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
       {"stats", RegisterStats(app, common)},   {"export", RegisterExport(app, common)},
       {"import", RegisterImport(app, common)}, {"ingest", RegisterIngest(app, common)},
       {"serve", RegisterServe(app, common)},
-      {"mcp", RegisterMcp(app, common)},
+      {"mcp", RegisterMcp(app, common)},       {"models", RegisterModels(app, common)},
   };
 
   if (const std::string word = FirstWord(argc, argv); !word.empty() && commands.count(word) == 0) {

@@ -6,7 +6,9 @@
 #ifndef STRATAMEM_EMBEDDER_H_
 #define STRATAMEM_EMBEDDER_H_
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +19,8 @@ namespace stratamem {
 
 enum class EmbedderBackend : int {
   kNative = 0,  // the engine's own BERT encoder over safetensors weights (default)
-  kOnnx = 1,    // any ONNX model via onnxruntime: a later release (NotSupported now)
-  kLocal = 2,   // sentence-transformers in Python: a later release (NotSupported now)
+  kOnnx = 1,    // any BERT-family ONNX model via onnxruntime (Python; through `callback`)
+  kLocal = 2,   // sentence-transformers (Python; through `callback`)
   kOpenAI = 3,  // HTTP POST {base_url}/embeddings, OpenAI wire format
   kOllama = 4,  // the same wire format at Ollama's OpenAI-compatible /v1 endpoint
   kHash = 5,    // deterministic word-hashing vectors, no model: a test double for
@@ -34,10 +36,30 @@ enum class EmbedKind : int {
   kQuery = 1,
 };
 
+// The batch function of a backend that runs outside the engine (kOnnx, kLocal:
+// the Python layer supplies it). It receives the texts with the model's prefix
+// for `kind` already applied and fills one vector per text; the engine checks
+// the count and dimension and L2-normalises. It may be called from several
+// threads at once.
+using EmbedBatchFn = std::function<Status(const std::vector<std::string>& texts, EmbedKind kind,
+                                          std::vector<std::vector<float>>* out)>;
+
+// Arithmetic of the native encoder's matrix products.
+enum class EmbedPrecision : int {
+  kFloat32 = 0,
+  // 8-bit integer weights (per output channel) and activations (per token):
+  // faster and a quarter of the weight memory; vectors differ slightly from
+  // float32, so the model id gets a "-int8" suffix and a store built with one
+  // refuses the other (docs/embeddings.md, "int8").
+  kInt8 = 1,
+};
+
 struct EmbedderOptions {
   EmbedderBackend backend = EmbedderBackend::kNative;
   // kNative: a directory holding config.json, vocab.txt (or tokenizer.json),
-  // model.safetensors and optionally 1_Pooling/config.json (sentence-transformers layout).
+  // model.safetensors and optionally 1_Pooling/config.json (sentence-transformers layout)
+  // and stratamem_model.json (docs/embeddings.md). kOnnx / kLocal: the model
+  // directory whose settings (prefixes) the engine applies.
   std::string model_dir;
   // kOpenAI / kOllama: the model name sent in the request, e.g. "text-embedding-3-small".
   // kNative: a label recorded in the store (default: the directory's model name).
@@ -46,8 +68,18 @@ struct EmbedderOptions {
   std::string base_url;
   std::string api_key;         // sent as "Authorization: Bearer ..." when not empty
   int dimension = 0;           // 0: ask the model (kHash: 256) (HTTP backends learn it from the first reply)
-  int max_tokens = 256;        // kNative: truncation length including [CLS] and [SEP]
+  // kNative: truncation length including [CLS] and [SEP]; 0: the model's own
+  // (its files or the registry, docs/embeddings.md), else 256.
+  int max_tokens = 0;
+  // Prepended to every query / passage before it is embedded. Unset: the
+  // model's own (e5: "query: " / "passage: "); "" embeds texts as they are.
+  std::optional<std::string> query_prefix;
+  std::optional<std::string> passage_prefix;
+  // kOnnx / kLocal: the function that embeds (required), its vector length
+  // (required) and the label stored with the vectors (`model`, required).
+  EmbedBatchFn callback;
   int batch_size = 32;         // texts per forward pass / per HTTP request
+  EmbedPrecision precision = EmbedPrecision::kFloat32;  // kNative
   // kNative: must be >= 1. The forward pass runs on the calling thread (its own
   // kernels, no BLAS), so one call uses one core; concurrent calls run in parallel.
   int num_threads = 1;

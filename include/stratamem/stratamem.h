@@ -4,6 +4,7 @@
 
 #include "stratamem/embedder.h"
 #include "stratamem/env.h"
+#include "stratamem/models.h"
 #include "stratamem/export.h"
 #include "stratamem/options.h"
 #include "stratamem/record.h"

@@ -10,6 +10,7 @@ namespace nb = nanobind;
 namespace stratamem::python {
 void BindErrors(nb::module_& m);
 void BindEmbed(nb::module_& m);
+void BindModels(nb::module_& m);
 void BindStore(nb::module_& m);
 void BindProtocol(nb::module_& m);
 }  // namespace stratamem::python
@@ -19,6 +20,7 @@ NB_MODULE(_core, m) {
   m.attr("__version__") = stratamem::Version();
   stratamem::python::BindErrors(m);
   stratamem::python::BindEmbed(m);
+  stratamem::python::BindModels(m);
   stratamem::python::BindStore(m);
   stratamem::python::BindProtocol(m);
 }

@@ -50,16 +50,23 @@ __all__ = [
     "SavedId",
     "bundled_model_dir",
     "with_memory",
+    "models",
 ]
 __all__ += _errors.__all__
 
 
+# Submodules reachable as attributes without their own import (``stratamem.models``).
+_SUBMODULES = ("models",)
+
+
 def __getattr__(name: str):
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'stratamem' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value

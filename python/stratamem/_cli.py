@@ -26,6 +26,8 @@ MODEL_ENV = "STRATAMEM_MODEL_DIR"
 # Every subcommand, in the order docs/cli.md shows them.
 COMMANDS = ("add", "search", "list", "get", "delete", "clear", "stats", "export", "import", "ingest",
             "mcp", "serve")
+# Commands that do not open a store (no --db, scope or embedder options), also documented.
+MODEL_COMMANDS = ("models", "models pull")
 BEGIN_MARKER = "<!-- BEGIN GENERATED HELP: python -m stratamem._cli --write-docs -->"
 END_MARKER = "<!-- END GENERATED HELP -->"
 
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _help(binary: Path, command: str | None) -> str:
-    argv = [str(binary), *([command] if command else []), "--help"]
+    argv = [str(binary), *(command.split() if command else []), "--help"]
     done = subprocess.run(argv, capture_output=True, text=True, check=True)
     return done.stdout.rstrip() + "\n"
 
@@ -85,7 +87,7 @@ def render_help_blocks(binary: Path | None = None) -> str:
     ``stratamem --help`` and of each subcommand's ``--help``."""
     binary = binary or binary_path()
     parts = []
-    for command in (None, *COMMANDS):
+    for command in (None, *COMMANDS, *MODEL_COMMANDS):
         title = "stratamem --help" if command is None else f"stratamem {command} --help"
         parts.append(f"### `{title}`\n\n```text\n{_help(binary, command)}```\n")
     return "\n".join(parts)

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _core
-from ._model import bundled_model_dir
-from .config import EmbedderBackend, MemoryConfig, Ranking
+from ._embedder import make_embedder
+from .config import MemoryConfig, Ranking
 from .errors import InvalidInputError, InvalidTypeError, StoreError
 from .records import (_EPOCH, MemoryRecord, SavedId, SearchResult, record_from_core,
                       result_from_core)
@@ -32,15 +32,6 @@ _MODES = {
     "hybrid": _core.SearchMode.HYBRID,
     "vector": _core.SearchMode.VECTOR,
     "text": _core.SearchMode.TEXT,
-}
-# EmbedderBackend -> the engine's numeric backend (stratamem/embedder.h).
-_BACKENDS = {
-    EmbedderBackend.NATIVE: 0,
-    EmbedderBackend.ONNX: 1,
-    EmbedderBackend.LOCAL: 2,
-    EmbedderBackend.OPENAI: 3,
-    EmbedderBackend.OLLAMA: 4,
-    EmbedderBackend.HASH: 5,
 }
 SAVE_KEYS = frozenset(
     {"content", "user_id", "session_id", "agent_id", "turn_id", "scope", "importance",
@@ -296,21 +287,7 @@ def make_config(config: Any, overrides: Mapping[str, Any]) -> MemoryConfig:
 
 def open_store(config: MemoryConfig) -> Any:
     """Builds the embedder and opens the store (blocking; GIL released inside)."""
-    backend = config.embedder_backend
-    model_dir = ""
-    if backend is EmbedderBackend.NATIVE:
-        model_dir = str(config.model_dir) if config.model_dir else bundled_model_dir(
-            config.embedder_model)
-    embedder = _core.Embedder(
-        backend=_BACKENDS[backend],
-        model_dir=model_dir,
-        # HTTP sends this name; the others label vectors with their own model id.
-        model=config.embedder_model if backend.is_http else "",
-        base_url=config.base_url(),
-        api_key=config.api_key(),
-        dimension=config.vector_dimension or 0,
-        num_threads=config.embed_threads,
-    )
+    embedder = make_embedder(config)
     return _core.Store.open(
         str(config.db_path),
         embedder,

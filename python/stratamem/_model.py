@@ -1,7 +1,7 @@
 """Where the embedding models' weights are, so nothing is downloaded at run time.
 
 Model packages install each model's files, with a manifest
-(``stratamem-model.json``: id, full name, dimension, pooling, licence, the
+(``stratamem_model.json``: id, full name, dimension, pooling, licence, the
 sha256 of every file), into the namespace package ``stratamem_models/<id>/``.
 The default model comes from ``stratamem-model-minilm``, a dependency of
 stratamem built by ``scripts/build_model_wheel.py``. Finding a model reads the
@@ -16,11 +16,14 @@ from pathlib import Path
 
 from .errors import ConfigError, EmbedderError
 
-__all__ = ["DEFAULT_MODEL", "DEFAULT_PACKAGE", "MANIFEST", "bundled_model_dir", "bundled_models"]
+__all__ = [
+    "DEFAULT_MODEL", "DEFAULT_PACKAGE", "MANIFEST", "bundled_model_dir", "bundled_models",
+    "installed_model_dir",
+]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_PACKAGE = "stratamem-model-minilm"
-MANIFEST = "stratamem-model.json"
+MANIFEST = "stratamem_model.json"  # the engine reads it too (src/embed/model_settings.h)
 
 
 def _installed() -> dict[str, tuple[Path, dict]]:
@@ -46,6 +49,15 @@ def bundled_models() -> list[str]:
     return [manifest.get("name", model_id) for model_id, (_, manifest) in _installed().items()]
 
 
+def installed_model_dir(model: str) -> str | None:
+    """The directory of the installed model package holding ``model`` (an id or
+    a full name), or ``None``."""
+    for model_id, (directory, manifest) in _installed().items():
+        if model in (model_id, manifest.get("name")):
+            return str(directory)
+    return None
+
+
 def bundled_model_dir(model: str = DEFAULT_MODEL) -> str:
     """The directory holding ``model``'s installed weights (config.json,
     model.safetensors, vocab/tokenizer files, LICENSE).
@@ -62,9 +74,9 @@ def bundled_model_dir(model: str = DEFAULT_MODEL) -> str:
             "(a dependency of stratamem; from source: python3 scripts/build_model_wheel.py, "
             "then pip install dist/*.whl)"
         )
-    for model_id, (directory, manifest) in installed.items():
-        if model in (model_id, manifest.get("name")):
-            return str(directory)
+    found = installed_model_dir(model)
+    if found is not None:
+        return found
     names = ", ".join(sorted(installed))
     raise ConfigError(
         f"no installed weights for embedder_model {model!r} (installed: {names}); "

@@ -20,9 +20,14 @@ __all__ = ["MemoryConfig", "EmbedderBackend", "VectorBackend", "Durability", "Ra
 class EmbedderBackend(str, enum.Enum):
     """Which embedder turns text into vectors."""
 
-    NATIVE = "native"  #: the engine's own BERT encoder over bundled weights (default, offline)
-    ONNX = "onnx"  #: any ONNX model via onnxruntime: a later release (NotSupportedError now)
-    LOCAL = "local"  #: sentence-transformers in Python: a later release (NotSupportedError now)
+    #: The engine's own BERT encoder (default, offline): all-MiniLM-L6-v2 bundled;
+    #: bge-small-en-v1.5, e5-small-v2 or any BERT model directory by name or path.
+    NATIVE = "native"
+    #: A BERT-family ONNX model directory (``model.onnx`` + ``tokenizer.json``) run by
+    #: onnxruntime (extra ``stratamem[onnx]``).
+    ONNX = "onnx"
+    #: A sentence-transformers model directory, by path (extra ``stratamem[local]``).
+    LOCAL = "local"
     OPENAI = "openai"  #: HTTP ``{embedder_base_url}/embeddings``, OpenAI wire format
     OLLAMA = "ollama"  #: the same wire format at Ollama's ``/v1`` endpoint
     #: Deterministic word-hashing vectors, no model: a test double for your own tests
@@ -118,14 +123,22 @@ class MemoryConfig:
     cache_max_size: int = 1000
     #: See :class:`EmbedderBackend`.
     embedder_backend: EmbedderBackend = EmbedderBackend.NATIVE
-    #: NATIVE: which bundled weights to use (short or full name). OPENAI/OLLAMA: the
-    #: model name sent with each request.
+    #: NATIVE: the model, found offline by name (``"BAAI/bge-small-en-v1.5"``,
+    #: ``"intfloat/e5-small-v2"``, the bundled ``"all-MiniLM-L6-v2"``) or as a
+    #: directory path; see :mod:`stratamem.models`. ONNX/LOCAL: a directory path
+    #: (or use ``model_dir``). OPENAI/OLLAMA: the model name sent with each request.
     embedder_model: str = "all-MiniLM-L6-v2"
 
     # --- stratamem's own ---
-    #: NATIVE: a directory with the model's files; ``None`` uses the bundled weights of
-    #: ``embedder_model`` (installed by a model package: stratamem-model-minilm for the default).
+    #: NATIVE/ONNX/LOCAL: a directory with the model's files; ``None`` finds
+    #: ``embedder_model``: an installed model package (stratamem-model-minilm for the
+    #: default), a path, the Hugging Face cache, the model store.
     model_dir: PathLike | None = None
+    #: Text put before every search query / every saved memory before embedding;
+    #: ``None`` takes the model's own (e5: ``"query: "`` / ``"passage: "``; bge: its
+    #: retrieval instruction before queries), ``""`` embeds texts as they are.
+    embedder_query_prefix: str | None = None
+    embedder_passage_prefix: str | None = None
     #: OPENAI/OLLAMA: base URL ending in ``/v1``; ``None`` uses the provider's default.
     embedder_base_url: str | None = None
     #: OPENAI/OLLAMA: sent as ``Authorization: Bearer ...``; ``None`` reads ``OPENAI_API_KEY``
@@ -135,8 +148,12 @@ class MemoryConfig:
     max_content_bytes: int = 32 * 1024
     #: ``"full"`` or ``"normal"``; see :class:`Durability`.
     durability: Durability = Durability.FULL
-    #: NATIVE: must be >= 1; one embedding call runs on the calling thread
-    #: (kept for compatibility: the encoder has its own single-threaded kernels).
+    #: NATIVE: ``"float32"``, or ``"int8"`` (8-bit matrix products: faster, a quarter of
+    #: the weight memory, a slightly different model id; docs/embeddings.md).
+    embedder_precision: str = "float32"
+    #: NATIVE: must be >= 1; one embedding call runs on the calling thread (kept for
+    #: compatibility: the encoder has its own single-threaded kernels). ONNX/LOCAL:
+    #: the runtime's intra-op threads.
     embed_threads: int = 1
     #: Dedup on save: a fact whose normalised text equals, or whose cosine similarity
     #: is at least this with, a current memory at the same scope is merged into it.
@@ -280,11 +297,14 @@ _CHECKS = {
     "embedder_backend": _enum(EmbedderBackend),
     "embedder_model": _text(optional=False),
     "model_dir": _text(optional=True, path=True),
+    "embedder_query_prefix": _text(optional=True, nonempty=False),
+    "embedder_passage_prefix": _text(optional=True, nonempty=False),
     "embedder_base_url": _text(optional=True),
     "embedder_api_key": _text(optional=True, nonempty=False),
     "max_content_bytes": _int(1, 1 << 30),
     "durability": _enum(Durability),
     "embed_threads": _int(1, 256),
+    "embedder_precision": _one_of("float32", "int8"),
     "dedup_threshold": _float(0.0, 2.0),
     "ranking": _instance(Ranking),
 }

@@ -47,7 +47,23 @@ Status ParseConfig(const std::string& path, const nlohmann::json& j, BertConfig*
 
 }  // namespace
 
-Result<std::unique_ptr<BertModel>> BertModel::Load(const std::string& model_dir) {
+LinearWeight::LinearWeight(const float* w, int n, int k, bool int8) : int8_(int8) {
+  if (int8) {
+    i8_ = Int8Matrix(w, n, k);
+  } else {
+    f32_ = PackedMatrix(w, n, k);
+  }
+}
+
+void LinearWeight::Apply(const float* x, int m, float* y, BertWorkspace* ws) const {
+  if (int8_) {
+    i8_.MultiplyAccumulate(x, m, y, &ws->int8);
+  } else {
+    f32_.MultiplyAccumulate(x, m, y);
+  }
+}
+
+Result<std::unique_ptr<BertModel>> BertModel::Load(const std::string& model_dir, bool int8) {
   std::unique_ptr<BertModel> model(new BertModel());
   const std::string config_path = ModelPath(model_dir, "config.json");
   nlohmann::json j;
@@ -63,11 +79,11 @@ Result<std::unique_ptr<BertModel>> BertModel::Load(const std::string& model_dir)
       model->file_->Has("bert.embeddings.word_embeddings.weight")) {
     prefix = "bert.";
   }
-  STRATAMEM_RETURN_IF_ERROR(model->LoadWeights(prefix));
+  STRATAMEM_RETURN_IF_ERROR(model->LoadWeights(prefix, int8));
   return model;
 }
 
-Status BertModel::LoadWeights(const std::string& prefix) {
+Status BertModel::LoadWeights(const std::string& prefix, bool int8) {
   const BertConfig& c = config_;
   auto get = [&](const std::string& name, std::vector<int64_t> shape, TensorF32* out) -> Status {
     auto t = file_->GetF32(prefix + name);
@@ -109,18 +125,18 @@ Status BertModel::LoadWeights(const std::string& prefix) {
       std::memcpy(qkv_w.data() + k * h * h, w.data, sizeof(float) * h * h);
       std::memcpy(l.qkv_b.data() + k * h, b.data, sizeof(float) * h);
     }
-    l.qkv = PackedMatrix(qkv_w.data(), 3 * h, h);
+    l.qkv = LinearWeight(qkv_w.data(), 3 * h, h, int8);
     TensorF32 w;
     STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.dense.weight", {h, h}, &w));
-    l.out = PackedMatrix(w.data, h, h);
+    l.out = LinearWeight(w.data, h, h, int8);
     STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.dense.bias", {h}, &l.out_b));
     STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.LayerNorm.weight", {h}, &l.ln1_g));
     STRATAMEM_RETURN_IF_ERROR(get(p + "attention.output.LayerNorm.bias", {h}, &l.ln1_b));
     STRATAMEM_RETURN_IF_ERROR(get(p + "intermediate.dense.weight", {in, h}, &w));
-    l.inter = PackedMatrix(w.data, in, h);
+    l.inter = LinearWeight(w.data, in, h, int8);
     STRATAMEM_RETURN_IF_ERROR(get(p + "intermediate.dense.bias", {in}, &l.inter_b));
     STRATAMEM_RETURN_IF_ERROR(get(p + "output.dense.weight", {h, in}, &w));
-    l.out2 = PackedMatrix(w.data, h, in);
+    l.out2 = LinearWeight(w.data, h, in, int8);
     STRATAMEM_RETURN_IF_ERROR(get(p + "output.dense.bias", {h}, &l.out2_b));
     STRATAMEM_RETURN_IF_ERROR(get(p + "output.LayerNorm.weight", {h}, &l.ln2_g));
     STRATAMEM_RETURN_IF_ERROR(get(p + "output.LayerNorm.bias", {h}, &l.ln2_b));
@@ -186,22 +202,22 @@ void BertModel::Encode(const std::vector<std::vector<int32_t>>& batch, Pooling p
 
   for (const Layer& l : layers_) {
     FillRows(ws->qkv.data(), l.qkv_b.data(), nullptr, t, 3 * h);
-    l.qkv.MultiplyAccumulate(x, t, ws->qkv.data());
+    l.qkv.Apply(x, t, ws->qkv.data(), ws);
     Attention(batch, ws);
     // attn_out = LayerNorm(x + context W_o^T + b_o)
     FillRows(ws->attn_out.data(), l.out_b.data, x, t, h);
-    l.out.MultiplyAccumulate(ws->context.data(), t, ws->attn_out.data());
+    l.out.Apply(ws->context.data(), t, ws->attn_out.data(), ws);
     LayerNorm(ws->attn_out.data(), l.ln1_g.data, l.ln1_b.data, t, h, config_.layer_norm_eps);
     // x = LayerNorm(attn_out + GELU(attn_out W_i^T + b_i) W_o2^T + b_o2)
     FillRows(ws->inter.data(), l.inter_b.data, nullptr, t, in);
-    l.inter.MultiplyAccumulate(ws->attn_out.data(), t, ws->inter.data());
+    l.inter.Apply(ws->attn_out.data(), t, ws->inter.data(), ws);
     if (config_.gelu_tanh) {
       GeluTanh(ws->inter.data(), total * in);
     } else {
       GeluErf(ws->inter.data(), total * in);
     }
     FillRows(x, l.out2_b.data, ws->attn_out.data(), t, h);
-    l.out2.MultiplyAccumulate(ws->inter.data(), t, x);
+    l.out2.Apply(ws->inter.data(), t, x, ws);
     LayerNorm(x, l.ln2_g.data, l.ln2_b.data, t, h, config_.layer_norm_eps);
   }
 

@@ -1,6 +1,7 @@
 // The one place an embedding backend is chosen.
 #include "stratamem/embedder.h"
 
+#include "embed/callback_embedder.h"
 #include "embed/hash_embedder.h"
 #include "embed/http_embedder.h"
 #include "embed/lazy_embedder.h"
@@ -28,13 +29,10 @@ Result<std::unique_ptr<Embedder>> NewEmbedder(const EmbedderOptions& options) {
     case EmbedderBackend::kHash:
       return NewHashEmbedder(options);
     case EmbedderBackend::kOnnx:
-      return Status::NotSupported(
-          "embedder backend ONNX (onnxruntime) is not available in this release; "
-          "use NATIVE (default), OPENAI or OLLAMA");
     case EmbedderBackend::kLocal:
-      return Status::NotSupported(
-          "embedder backend LOCAL (sentence-transformers) is not available in this release; "
-          "use NATIVE (default), OPENAI or OLLAMA");
+      // Both run in the host language (the Python package), which supplies the
+      // batch function; the engine applies prefixes and checks the vectors.
+      return NewCallbackEmbedder(options);
   }
   return Status::InvalidArgument("unknown embedder backend");
 }

@@ -69,8 +69,9 @@ Result<std::unique_ptr<Embedder>> NewLazyNativeEmbedder(const EmbedderOptions& o
   const int max_positions = positions != config.end() && positions->is_number_integer()
                                 ? positions->get<int>()
                                 : 512;  // BertModel's default, as in bert_model.cc
-  STRATAMEM_RETURN_IF_ERROR(CheckNativeOptions(options, max_positions, dimension));
-  return std::unique_ptr<Embedder>(new LazyEmbedder(options, dimension, NativeModelId(options)));
+  NativePlan plan;
+  STRATAMEM_RETURN_IF_ERROR(PlanNativeEmbedder(options, max_positions, dimension, &plan));
+  return std::unique_ptr<Embedder>(new LazyEmbedder(options, dimension, std::move(plan.model_id)));
 }
 
 }  // namespace stratamem

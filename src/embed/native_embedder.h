@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "embed/model_settings.h"
 #include "stratamem/embedder.h"
 
 namespace stratamem {
@@ -13,13 +14,19 @@ namespace stratamem {
 // 1_Pooling/config.json) and returns an embedder; errors name the missing file.
 Result<std::unique_ptr<Embedder>> NewNativeEmbedder(const EmbedderOptions& options);
 
-// The model id a native embedder records: options.model, or else the model
-// directory's name ("…/sentence-transformers__all-MiniLM-L6-v2/" -> "all-MiniLM-L6-v2").
-std::string NativeModelId(const EmbedderOptions& options);
+// What a native embedder will be, decided from the model's small files only
+// (config values, settings; no weights), so the lazy embedder can answer
+// dimension() and model_id() before it loads anything.
+struct NativePlan {
+  embed::ModelSettings settings;
+  int max_tokens = 0;    // options.max_tokens, or the model's own length
+  std::string model_id;  // options.model, else the model's short name (+ "-int8")
+};
 
-// The option checks that need only the model's config: batch size, threads,
-// max_tokens within the model's positions, options.dimension (0 or the model's).
-Status CheckNativeOptions(const EmbedderOptions& options, int max_positions, int hidden_size);
+// Checks the options against the model's positions and hidden size (batch
+// size, threads, max_tokens, options.dimension) and fills `plan`.
+Status PlanNativeEmbedder(const EmbedderOptions& options, int max_positions, int hidden_size,
+                          NativePlan* plan);
 
 }  // namespace stratamem
 

@@ -14,7 +14,7 @@ std::string ModelDir() {
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(
       popen("python3 -c \"import importlib.util as u, pathlib as p; s = u.find_spec('stratamem_models'); "
             "print(next((str(d) for r in (s.submodule_search_locations if s else []) "
-            "for d in [p.Path(r) / 'all-MiniLM-L6-v2'] if (d / 'stratamem-model.json').is_file()), ''))\" "
+            "for d in [p.Path(r) / 'all-MiniLM-L6-v2'] if (d / 'stratamem_model.json').is_file()), ''))\" "
             "2>/dev/null",
             "r"),
       pclose);

@@ -193,8 +193,8 @@ def test_dimension_mismatch_on_reopen(config):
 
 
 @pytest.mark.parametrize("backend", ["onnx", "LOCAL", stratamem.EmbedderBackend.ONNX])
-def test_backends_of_a_later_release(db_path, backend):
-    with pytest.raises(NotSupportedError) as info:
+def test_python_backends_need_a_model_directory(db_path, backend):
+    with pytest.raises(ConfigError) as info:
         SyncMemory(db_path=db_path, embedder_backend=backend)
     name = str(getattr(backend, "value", backend)).upper()
     assert name in str(info.value)

@@ -15,6 +15,16 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr && *value != '\0' ? std::string(value) : fallback;
 }
 
+// "…/sentence-transformers__all-MiniLM-L6-v2" names "all-MiniLM-L6-v2" and
+// "sentence-transformers/all-MiniLM-L6-v2".
+bool SameModelName(const std::string& dir, const std::string& name) {
+  std::string base = std::filesystem::path(dir).filename().string();
+  if (base.empty()) base = std::filesystem::path(dir).parent_path().filename().string();
+  if (size_t sep = base.rfind("__"); sep != std::string::npos) base = base.substr(sep + 2);
+  const std::string short_name = name.substr(name.find_last_of('/') + 1);
+  return !base.empty() && base == short_name;
+}
+
 // Builds the embedder the options ask for. Every command needs one, even
 // those that do not embed: the store checks it is the model it was built with
 // (from the model's config.json alone when the weights load on first use).
@@ -25,7 +35,20 @@ std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, bool json, M
   options.load_on_first_use = load == ModelLoad::kOnFirstUse;
   options.model = common.embedder_model;
   if (common.embedder == "native") {
-    if (common.model_dir.empty()) {
+    options.model.clear();  // the native encoder labels vectors with its model's own name
+    std::string model_dir = common.model_dir;
+    if (!common.embedder_model.empty()) {
+      // A name is found offline (a path, the Hugging Face cache, the model store);
+      // the bundled model's name also matches the --model-dir the shim sets.
+      auto resolved = ResolveModel(common.embedder_model);
+      if (resolved.ok()) {
+        model_dir = resolved->dir;
+      } else if (model_dir.empty() || !SameModelName(model_dir, common.embedder_model)) {
+        *exit_code = ReportError(resolved.status(), json);
+        return nullptr;
+      }
+    }
+    if (model_dir.empty()) {
       *exit_code = ReportUsageError(
           "no embedding model: pass --model-dir DIR or set STRATAMEM_MODEL_DIR to a directory "
           "with config.json, vocab.txt and model.safetensors (the pip-installed `stratamem` "
@@ -34,7 +57,7 @@ std::unique_ptr<Embedder> MakeEmbedder(const CommonOptions& common, bool json, M
       return nullptr;
     }
     options.backend = EmbedderBackend::kNative;
-    options.model_dir = common.model_dir;
+    options.model_dir = model_dir;
   } else if (common.embedder == "openai") {
     options.backend = EmbedderBackend::kOpenAI;
     options.base_url = common.embedder_url.empty() ? "https://api.openai.com/v1" : common.embedder_url;
@@ -78,8 +101,9 @@ void AddCommonOptions(CLI::App* sub, CommonOptions* common) {
       ->capture_default_str()
       ->group("Embedder");
   sub->add_option("--embedder-model", common->embedder_model,
-                  "Model name for openai (default text-embedding-3-small) or ollama "
-                  "(default nomic-embed-text)")
+                  "Native: a model found offline by name (e.g. BAAI/bge-small-en-v1.5; see "
+                  "`stratamem models`); openai: default text-embedding-3-small; ollama: default "
+                  "nomic-embed-text")
       ->group("Embedder");
   sub->add_option("--embedder-url", common->embedder_url,
                   "Base URL ending in /v1 for openai/ollama; the key comes from OPENAI_API_KEY")

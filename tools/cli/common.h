@@ -41,6 +41,7 @@ CommandFn RegisterImport(CLI::App& app, CommonOptions& common);
 CommandFn RegisterIngest(CLI::App& app, CommonOptions& common);
 CommandFn RegisterServe(CLI::App& app, CommonOptions& common);
 CommandFn RegisterMcp(CLI::App& app, CommonOptions& common);
+CommandFn RegisterModels(CLI::App& app, CommonOptions& common);
 
 // Adds --db, --user/--session/--agent/--turn, --json and the embedder options
 // to a subcommand, so each one's --help is complete on its own.
