@@ -68,6 +68,7 @@ class SqliteStore final : public MemoryStore {
   std::string AnnPathLocked() const;
   HnswParams AnnParamsLocked() const;
   Status OpenAnnLocked();
+  Status OpenFiles();  // Init without the error wording (takes mu_)
   Status BuildAnnLocked();
   // kAuto's first query that wants the index: build it on a thread of its own
   // from a separate read connection, queries meanwhile use the exact scan;
@@ -121,7 +122,9 @@ class SqliteStore final : public MemoryStore {
   // processes, write pending access counts.
   Result<std::unique_ptr<Transaction>> BeginWriteLocked();
   // Delete and Clear: deletes the rows `where` selects (`bind` fills its
-  // parameters) and forgets them; returns how many.
+  // parameters) and forgets them; returns how many memories (distinct ids:
+  // the versions of one memory count once).
+  Status LoadStoreTagLocked();
   Result<int64_t> DeleteWhere(const std::string& where, const std::function<void(Stmt*)>& bind);
 
   OpenOptions options_;
@@ -137,6 +140,7 @@ class SqliteStore final : public MemoryStore {
   bool ann_building_ = false;
   std::atomic<bool> closing_{false};  // tells the builder to give up
   int64_t ann_repaired_ = 0;
+  uint32_t store_tag_ = 0;  // HnswParams::store_tag, from meta "store_id"
   // Search hits not yet written to memories.access_count: id -> (count, last).
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> pending_access_;
   QueryCache query_cache_;

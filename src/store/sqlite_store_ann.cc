@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "store/record_io.h"
+#include "store/schema.h"
 #include "store/sqlite_store.h"
 
 namespace stratamem {
@@ -26,11 +27,39 @@ HnswParams SqliteStore::AnnParamsLocked() const {
   p.m = options_.hnsw_m;
   p.ef_construction = options_.hnsw_ef_construction;
   p.scalar = static_cast<HnswScalar>(options_.hnsw_scalar);  // same numbering (static_asserts below)
+  p.store_tag = store_tag_;
   return p;
+}
+
+// The store's id (meta "store_id", made on first open for writing) folded to
+// 32 bits (FNV-1a) for the sidecar header: a sidecar from another store is
+// rebuilt, not trusted.
+Status SqliteStore::LoadStoreTagLocked() {
+  auto id = GetMeta(db_.get(), "store_id");
+  if (!id.ok()) return id.status();
+  std::string value = *id;
+  if (value.empty() && !options_.read_only) {
+    value = env_->NewId();
+    auto txn = Transaction::Begin(db_.get(), /*immediate=*/true);
+    if (!txn.ok()) return txn.status();
+    auto again = GetMeta(db_.get(), "store_id");  // another process may have made it first
+    if (!again.ok()) return again.status();
+    if (again->empty()) {
+      STRATAMEM_RETURN_IF_ERROR(SetMeta(db_.get(), "store_id", value));
+    } else {
+      value = *again;
+    }
+    STRATAMEM_RETURN_IF_ERROR((*txn)->Commit());
+  }
+  uint32_t h = 2166136261u;
+  for (unsigned char c : value) h = (h ^ c) * 16777619u;
+  store_tag_ = h;
+  return Status::OK();
 }
 
 Status SqliteStore::OpenAnnLocked() {
   if (options_.vector_backend == VectorBackend::kExact || dim_ == 0) return Status::OK();
+  STRATAMEM_RETURN_IF_ERROR(LoadStoreTagLocked());
   std::string path = AnnPathLocked();
   if (!path.empty()) {
     auto loaded = HnswIndex::Load(path, AnnParamsLocked());

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fts/fts_query.h"
+#include "stratamem/limits.h"
 #include "search/fusion.h"
 #include "search/planner.h"
 #include "search/ranking.h"
@@ -41,6 +42,9 @@ Status ValidateSearch(const SearchRequest& r) {
   for (const auto& [key, value] : r.metadata_equals) {
     if (key.empty() || key.find('"') != std::string::npos || !IsValidUtf8(key)) {
       return Status::InvalidArgument("metadata filter key must be non-empty UTF-8 without '\"'");
+    }
+    if (value.size() > kMaxMetadataBytes || JsonNestingDepth(value) > kMaxJsonDepth) {
+      return Status::InvalidArgument("metadata filter value for '" + key + "' is larger than the metadata limits");
     }
   }
   return Status::OK();
