@@ -3,7 +3,7 @@ PYTHON ?= python3
 BUILD ?= build/cmake
 JOBS ?= $(shell nproc)
 
-.PHONY: setup build install demo test test-cpp test-python test-tsan bench clean
+.PHONY: setup build install demo test test-cpp test-python test-tsan bench clean fuzz-build fuzz-smoke fuzz soak
 
 setup:
 	bash scripts/setup.sh
@@ -37,9 +37,32 @@ test-tsan:
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure \
 	  -R '^(StoreConcurrencyTest|StoreTest|VersionsTest|CacheTest)\.|^StoreHnswTest\.(AutoBuilds|ClosingDuring)'
 
-# Sets up, builds, and runs every test: ctest for C++, pytest for Python, and
-# the store's concurrency tests under ThreadSanitizer.
-test: setup test-cpp test-python test-tsan
+# libFuzzer targets (fuzz/, docs/fuzzing.md), built with clang in their own
+# tree: a bounded smoke run of every target in `make test`, a long one in
+# `make fuzz` (FUZZ_SECONDS per target).
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 300
+fuzz-build:
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DSTRATAMEM_BUILD_FUZZ=ON -DSTRATAMEM_BUILD_TESTS=OFF \
+	  -DSTRATAMEM_BUILD_BENCH=OFF -DSTRATAMEM_BUILD_TOOLS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+
+fuzz-smoke: fuzz-build
+	$(PYTHON) fuzz/run.py --build $(FUZZ_BUILD) --seconds 10
+
+fuzz: fuzz-build
+	$(PYTHON) fuzz/run.py --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) --json $(FUZZ_BUILD)/fuzz.json
+
+# The long randomized runs: 100,000+ property-test operations and more kill
+# iterations (tests read STRATAMEM_SOAK).
+soak: install
+	STRATAMEM_SOAK=1 $(PYTHON) -m pytest -q tests/python/test_scopes_property.py tests/python/test_kill.py \
+	  tests/python/test_kill_serve.py
+
+# Sets up, builds, and runs every test: ctest for C++, pytest for Python, the
+# store's concurrency tests under ThreadSanitizer and the fuzz smoke run.
+test: setup test-cpp test-python test-tsan fuzz-smoke
 
 bench: setup install build
 	$(PYTHON) bench/run_all.py

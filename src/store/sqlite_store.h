@@ -75,7 +75,9 @@ class SqliteStore final : public MemoryStore {
   // then adopt it (bringing it in step with writes made during the build).
   // A store without a file (":memory:") builds it here and now.
   Status StartAnnBuildLocked();
-  void BuildAnnInBackground(HnswParams params);
+  // `start`: a partial index a closed process handed over (may be null).
+  void BuildAnnInBackground(HnswParams params, std::unique_ptr<HnswIndex> start);
+  std::string PartialAnnPathLocked() const;  // "<db>.hnsw.partial", or ""
   Status SaveAnnLocked();
   Status VerifyAnnLocked() const;
   Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
@@ -138,7 +140,7 @@ class SqliteStore final : public MemoryStore {
   std::string ann_source_;  // see StoreStats::ann_source ("building" while the thread runs)
   std::thread ann_builder_;
   bool ann_building_ = false;
-  std::atomic<bool> closing_{false};  // tells the builder to give up
+  std::atomic<bool> closing_{false};  // tells the builder to hand over what it has
   int64_t ann_repaired_ = 0;
   uint32_t store_tag_ = 0;  // HnswParams::store_tag, from meta "store_id"
   // Search hits not yet written to memories.access_count: id -> (count, last).

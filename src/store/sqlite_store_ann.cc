@@ -3,6 +3,7 @@
 // between a commit and the next save, or after another process's writes), or
 // rebuilt when missing, damaged or built with other parameters. SQLite stays
 // the source of truth.
+#include <cstdio>
 #include <thread>
 
 #include "store/record_io.h"
@@ -19,6 +20,11 @@ std::string SqliteStore::AnnPathLocked() const {
     return "";
   }
   return options_.db_path + ".hnsw";
+}
+
+std::string SqliteStore::PartialAnnPathLocked() const {
+  std::string path = AnnPathLocked();
+  return path.empty() ? path : path + ".partial";
 }
 
 HnswParams SqliteStore::AnnParamsLocked() const {
@@ -97,19 +103,28 @@ Status SqliteStore::StartAnnBuildLocked() {
   if (ann_builder_.joinable()) ann_builder_.join();  // a finished earlier attempt
   ann_building_ = true;
   ann_source_ = "building";
-  ann_builder_ = std::thread(&SqliteStore::BuildAnnInBackground, this, AnnParamsLocked());
+  // A build an earlier process had to stop hands its progress over in the
+  // .partial sidecar (docs/architecture.md): continue from it.
+  std::unique_ptr<HnswIndex> start;
+  if (!options_.read_only) {
+    auto partial = HnswIndex::Load(PartialAnnPathLocked(), AnnParamsLocked());
+    if (partial.ok()) start = std::move(partial).value();
+  }
+  ann_builder_ = std::thread(&SqliteStore::BuildAnnInBackground, this, AnnParamsLocked(), std::move(start));
   return Status::OK();
 }
 
-void SqliteStore::BuildAnnInBackground(HnswParams params) {
+void SqliteStore::BuildAnnInBackground(HnswParams params, std::unique_ptr<HnswIndex> start) {
   // Reads the current rows through its own connection (WAL: a consistent
   // snapshot, no lock held against writers) in chunks, so no second copy of
   // every vector is made.
+  bool partial = false;
   auto build = [&]() -> Result<std::unique_ptr<HnswIndex>> {
     auto db = Db::Open(options_.db_path, /*read_only=*/true, /*create=*/false);
     if (!db.ok()) return db.status();
     STRATAMEM_RETURN_IF_ERROR((*db)->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
-    auto index = HnswIndex::Create(params);
+    Result<std::unique_ptr<HnswIndex>> index = start ? Result<std::unique_ptr<HnswIndex>>(std::move(start))
+                                                     : HnswIndex::Create(params);
     if (!index.ok()) return index.status();
     auto txn = Transaction::Begin(db->get(), /*immediate=*/false);  // one snapshot for every chunk
     if (!txn.ok()) return txn.status();
@@ -138,15 +153,28 @@ void SqliteStore::BuildAnnInBackground(HnswParams params) {
         }
         seqs.push_back(stmt->Int(0));
       }
-      if (closing_) return Status::IOError("the store is closing");
+      // Rows the partial index already holds are skipped by AddMany.
       STRATAMEM_RETURN_IF_ERROR((*index)->AddMany(seqs, vecs.data(), threads));
+      // Closing: stop after the chunk in hand (so every process that started a
+      // build adds at least one chunk) and hand the progress over below.
+      if (closing_ && !done) {
+        partial = true;
+        break;
+      }
     }
     return index;
   };
   auto index = build();
   std::lock_guard<std::mutex> lock(mu_);
   ann_building_ = false;
-  if (!index.ok() || !db_ || closing_ || cache_.ann()) {
+  if (partial && index.ok() && db_ && !options_.read_only) {
+    // The next process's build starts from here instead of from nothing.
+    (void)(*index)->Save(PartialAnnPathLocked());
+    if (ann_source_ == "building") ann_source_.clear();
+    return;
+  }
+  // A build that completed as the store was closing is kept and saved.
+  if (!index.ok() || !db_ || cache_.ann()) {
     // A failed build leaves the exact scan in charge; the next query that
     // needs the index tries again.
     if (ann_source_ == "building") ann_source_.clear();
@@ -160,7 +188,7 @@ void SqliteStore::BuildAnnInBackground(HnswParams params) {
   ann_source_ = "built";
   ann_repaired_ = 0;
   cache_.MarkAnnDirty();  // built here, not loaded: save it
-  (void)SaveAnnLocked();
+  if (SaveAnnLocked().ok()) std::remove(PartialAnnPathLocked().c_str());
 }
 
 Status SqliteStore::SaveAnnLocked() {

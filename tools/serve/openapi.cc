@@ -1,5 +1,6 @@
 #include "serve/openapi.h"
 
+#include "mcp/schema_check.h"
 #include "stratamem/stratamem.h"
 
 namespace stratamem::serve {
@@ -11,7 +12,7 @@ constexpr std::string_view kDocument = R"JSON({
   "info": {
     "title": "stratamem serve",
     "version": "0.1.0",
-    "description": "Persistent memory over HTTP: a REST API for memories and an OpenAI-compatible chat proxy that recalls and stores memories. The tenant is the X-Stratamem-User header (or the body's / query's user_id); a tenant only sees its own memories. Other /v1/* routes are passed through to the upstream unchanged."
+    "description": "Persistent memory over HTTP: a REST API for memories and an OpenAI-compatible chat proxy that recalls and stores memories. The tenant is the X-Stratamem-User header (or the body's / query's user_id); a tenant only sees its own memories. Other /v1/* routes are passed through to the upstream unchanged. Request bodies are JSON objects nested at most 32 levels, of at most --max-body-bytes (413 past it, chunked or not); a body that does not match its schema gets 400 naming the field."
   },
   "servers": [{"url": "http://127.0.0.1:8787"}],
   "security": [{}, {"bearer": []}, {"stratamemToken": []}],
@@ -82,10 +83,11 @@ constexpr std::string_view kDocument = R"JSON({
                                "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/v1/stats": {
-      "get": {"summary": "Counts of what the scope ids can see", "operationId": "stats",
-              "parameters": [{"$ref": "#/components/parameters/User"}, {"name": "user_id", "in": "query", "schema": {"type": "string"}}],
+      "get": {"summary": "Counts of what the scope ids can see (view=store: the whole store's figures, on a server with a token)", "operationId": "stats",
+              "parameters": [{"$ref": "#/components/parameters/User"}, {"name": "user_id", "in": "query", "schema": {"type": "string"}},
+                             {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["tenant", "store"]}}],
               "responses": {"200": {"description": "counts", "content": {"application/json": {"schema": {"type": "object"}}}},
-                            "400": {"$ref": "#/components/responses/Error"}}}
+                            "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}
     },
     "/v1/chat/completions": {
       "post": {
@@ -116,18 +118,27 @@ constexpr std::string_view kDocument = R"JSON({
     "schemas": {
       "Scope": {"type": "string", "enum": ["user", "session", "agent", "turn"]},
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
-      "SaveRequest": {"type": "object", "required": ["content"], "properties": {
-        "content": {"type": "string"}, "user_id": {"type": "string"}, "session_id": {"type": "string"},
-        "agent_id": {"type": "string"}, "turn_id": {"type": "string"}, "scope": {"$ref": "#/components/schemas/Scope"},
-        "importance": {"type": "number", "minimum": 0, "maximum": 1}, "metadata": {"type": "object"},
-        "source_agent": {"type": "string"}, "dedup": {"type": "boolean"}}},
-      "UpdateRequest": {"type": "object", "properties": {"content": {"type": "string"}, "importance": {"type": "number"}, "metadata": {"type": "object"}}},
-      "SearchRequest": {"type": "object", "required": ["query"], "properties": {
-        "query": {"type": "string"}, "user_id": {"type": "string"}, "session_id": {"type": "string"},
-        "agent_id": {"type": "string"}, "turn_id": {"type": "string"}, "top_k": {"type": "integer", "minimum": 1, "maximum": 1000},
-        "min_score": {"type": "number"}, "mode": {"type": "string", "enum": ["hybrid", "vector", "text"]},
+      "SaveRequest": {"type": "object", "required": ["content"], "additionalProperties": false, "properties": {
+        "content": {"type": "string", "minLength": 1, "maxLength": 32768}, "user_id": {"$ref": "#/components/schemas/Id"},
+        "session_id": {"$ref": "#/components/schemas/Id"}, "agent_id": {"$ref": "#/components/schemas/Id"},
+        "turn_id": {"$ref": "#/components/schemas/Id"}, "scope": {"$ref": "#/components/schemas/Scope"},
+        "importance": {"type": "number", "minimum": 0, "maximum": 1}, "metadata": {"$ref": "#/components/schemas/Metadata"},
+        "source_agent": {"$ref": "#/components/schemas/Id"}, "dedup": {"type": "boolean"}}},
+      "UpdateRequest": {"type": "object", "additionalProperties": false, "properties": {
+        "content": {"type": "string", "minLength": 1, "maxLength": 32768}, "importance": {"type": "number", "minimum": 0, "maximum": 1},
+        "metadata": {"$ref": "#/components/schemas/Metadata"}, "user_id": {"$ref": "#/components/schemas/Id"},
+        "session_id": {"$ref": "#/components/schemas/Id"}, "agent_id": {"$ref": "#/components/schemas/Id"},
+        "turn_id": {"$ref": "#/components/schemas/Id"}}},
+      "SearchRequest": {"type": "object", "required": ["query"], "additionalProperties": false, "properties": {
+        "query": {"type": "string", "minLength": 1}, "user_id": {"$ref": "#/components/schemas/Id"},
+        "session_id": {"$ref": "#/components/schemas/Id"}, "agent_id": {"$ref": "#/components/schemas/Id"},
+        "turn_id": {"$ref": "#/components/schemas/Id"}, "top_k": {"type": "integer", "minimum": 1, "maximum": 1000},
+        "min_score": {"type": "number", "minimum": 0, "maximum": 1}, "mode": {"type": "string", "enum": ["hybrid", "vector", "text"]},
         "diversity": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
-        "scopes": {"type": "array", "items": {"$ref": "#/components/schemas/Scope"}}, "filters": {"type": "object"}}},
+        "scopes": {"type": ["array", "string"], "description": "levels: a list, or one string with commas", "items": {"$ref": "#/components/schemas/Scope"}},
+        "filters": {"type": "object", "description": "metadata fields that must equal these values"}}},
+      "Id": {"type": ["string", "null"], "maxLength": 256},
+      "Metadata": {"type": ["object", "null"], "description": "any JSON object: at most 65536 bytes as compact JSON, nested at most 32 levels"},
       "Saved": {"type": "object", "properties": {"id": {"type": "string"}, "merged": {"type": "boolean"}, "memory": {"$ref": "#/components/schemas/Memory"}}},
       "Memory": {"type": "object", "properties": {
         "id": {"type": "string"}, "content": {"type": "string"}, "scope": {"$ref": "#/components/schemas/Scope"},
@@ -151,6 +162,16 @@ constexpr std::string_view kDocument = R"JSON({
 }  // namespace
 
 std::string_view OpenApiDocument() { return kDocument; }
+
+const nlohmann::json& OpenApiJson() {
+  static const nlohmann::json document = nlohmann::json::parse(kDocument);
+  return document;
+}
+
+std::string CheckBody(const nlohmann::json& body, const std::string& schema_name) {
+  const nlohmann::json& root = OpenApiJson();
+  return mcp::CheckAgainstSchema(body, root["components"]["schemas"][schema_name], "", &root);
+}
 
 void RegisterOpenApiRoute(httplib::Server& server) {
   server.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {

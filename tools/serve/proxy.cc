@@ -8,6 +8,7 @@
 
 #include "serve/auth.h"
 #include "serve/chat_memory.h"
+#include "serve/chat_request.h"
 #include "serve/http_json.h"
 #include "serve/sse.h"
 #include "serve/upstream.h"
@@ -159,6 +160,9 @@ void ChatCompletions(const ServeContext& ctx, const httplib::Request& req, httpl
   }
   Json body;
   if (!ParseJsonObject(req, res, &body)) return;
+  if (std::string error = CheckChatRequest(body); !error.empty()) {
+    return SendError(res, 400, "InvalidArgument", error);
+  }
   ScopeContext who = ContextFromHeaders(req, ScopeContext{});
   if (who.user_id.empty()) {
     if (auto it = body.find("user"); it != body.end() && it->is_string()) who.user_id = *it;
@@ -210,14 +214,16 @@ void PassThrough(const ServeContext& ctx, const httplib::Request& req, httplib::
 
 void RegisterProxyRoutes(httplib::Server& server, const ServeContext& ctx) {
   const ServeContext* c = &ctx;
-  server.Post("/v1/chat/completions", [c](const auto& req, auto& res) { ChatCompletions(*c, req, res); });
+  const size_t max = ctx.options.max_body_bytes;
+  server.Post("/v1/chat/completions",
+              WithBody(max, [c](const auto& req, auto& res) { ChatCompletions(*c, req, res); }));
   auto pass = [c](const httplib::Request& req, httplib::Response& res) { PassThrough(*c, req, res); };
   constexpr const char* kAnyV1 = "/v1/.+";
   server.Get(kAnyV1, pass);
-  server.Post(kAnyV1, pass);
-  server.Put(kAnyV1, pass);
-  server.Patch(kAnyV1, pass);
-  server.Delete(kAnyV1, pass);
+  server.Post(kAnyV1, WithBody(max, pass));
+  server.Put(kAnyV1, WithBody(max, pass));
+  server.Patch(kAnyV1, WithBody(max, pass));
+  server.Delete(kAnyV1, WithBody(max, pass));
 }
 
 }  // namespace stratamem::serve
