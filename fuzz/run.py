@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGETS = ["memory_block_fuzz", "stream_filter_fuzz", "jsonrpc_fuzz", "http_body_fuzz", "fts_query_fuzz"]
+TARGETS = ["memory_block_fuzz", "stream_filter_fuzz", "jsonrpc_fuzz", "http_request_fuzz", "http_body_fuzz",
+           "fts_query_fuzz"]
 HERE = Path(__file__).resolve().parent
 
 

@@ -394,7 +394,7 @@ Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
   s.embedder_model = model.ok() && !model->empty() ? *model : embedder_->model_id();
   auto version = db_->QueryInt("PRAGMA user_version");
   s.schema_version = version.ok() ? static_cast<int>(*version) : 0;
-  s.ann_rows = cache_.ann() ? static_cast<int64_t>(cache_.ann()->size()) : 0;
+  s.ann_rows = static_cast<int64_t>(cache_.AnnRows());  // rows answered for, duplicates included
   s.ann_source = ann_source_;
   s.ann_repaired_rows = ann_repaired_;
   CacheCounters q = query_cache_.counters();

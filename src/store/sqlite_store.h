@@ -115,7 +115,15 @@ class SqliteStore final : public MemoryStore {
   Result<std::vector<float>> EmbedQuery(const std::string& query);
   // Search's last step (sqlite_store_rank.cc): records for the best fused
   // candidates, ranking signals, MMR, explanations, access noted.
-  Result<std::vector<SearchResult>> RankLocked(const SearchRequest& request, const std::vector<FusedHit>& fused);
+  // `verbatim`: seqs whose content is the query itself; they come first.
+  Result<std::vector<SearchResult>> RankLocked(const SearchRequest& request, const std::vector<FusedHit>& fused,
+                                               const std::unordered_set<int64_t>& verbatim = {});
+  // The visible current memories whose text is the query (content hash), put
+  // at the head of `fused` (added when the vector walk or BM25 missed them).
+  Result<std::unordered_set<int64_t>> PromoteVerbatimLocked(const SearchRequest& request,
+                                                             const std::unordered_set<int64_t>* allowed,
+                                                             const std::vector<float>& query,
+                                                             std::vector<FusedHit>* fused);
   Result<std::vector<float>> VectorOfSeqLocked(int64_t seq);
   void NoteAccessLocked(const std::vector<SearchResult>& results, int64_t now);
   // Writes the pending access counts; called inside write transactions and on close.

@@ -5,6 +5,7 @@
 // the source of truth.
 #include <cstdio>
 #include <thread>
+#include <unordered_set>
 
 #include "store/record_io.h"
 #include "store/schema.h"
@@ -136,6 +137,13 @@ void SqliteStore::BuildAnnInBackground(HnswParams params, std::unique_ptr<HnswIn
     std::vector<int64_t> seqs;
     std::vector<float> vecs;
     bool done = false;
+    size_t added = 0;  // rows this run inserted
+    // One node per distinct vector (vector_cache.h): a row whose vector was
+    // already seen is answered for by that row's node. By hash alone, so no
+    // copy of the vectors is kept; a collision only leaves a row out, which
+    // the reconcile at adoption adds back.
+    std::unordered_set<uint64_t> seen;
+    size_t dim_bytes = sizeof(float) * static_cast<size_t>(params.dimension);
     while (!done) {
       seqs.clear();
       vecs.clear();
@@ -151,13 +159,23 @@ void SqliteStore::BuildAnnInBackground(HnswParams params, std::unique_ptr<HnswIn
         if (!DecodeVector(stmt->Blob(1), params.dimension, vecs.data() + at)) {
           return Status::Corruption("stored vector has the wrong size");
         }
+        uint64_t h = 1469598103934665603ull;  // FNV-1a, as VectorCache::HashVector
+        const unsigned char* p = reinterpret_cast<const unsigned char*>(vecs.data() + at);
+        for (size_t i = 0; i < dim_bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
+        if (!seen.insert(h).second) {
+          vecs.resize(at);
+          continue;
+        }
         seqs.push_back(stmt->Int(0));
       }
-      // Rows the partial index already holds are skipped by AddMany.
+      // Rows the partial index already holds are skipped by AddMany (cheaply:
+      // a handed-over index's chunks are read again but not re-inserted).
+      size_t before = (*index)->size();
       STRATAMEM_RETURN_IF_ERROR((*index)->AddMany(seqs, vecs.data(), threads));
-      // Closing: stop after the chunk in hand (so every process that started a
-      // build adds at least one chunk) and hand the progress over below.
-      if (closing_ && !done) {
+      added += (*index)->size() - before;
+      // Closing: stop once this process has added at least one chunk's worth
+      // of new rows, and hand the progress over below.
+      if (closing_ && !done && added > 0) {
         partial = true;
         break;
       }
@@ -203,13 +221,13 @@ Status SqliteStore::SaveAnnLocked() {
 Status SqliteStore::VerifyAnnLocked() const {
   const HnswIndex* ann = cache_.ann();
   if (!ann) return Status::OK();
-  HnswState have = ann->state(), want = cache_.State();
+  HnswState have = ann->state(), want = cache_.RepState();  // one node per distinct vector
   if (have.count != want.count || have.seq_hash != want.seq_hash) {
-    return Status::Corruption("HNSW index holds " + std::to_string(have.count) + " rows, the cache " +
-                              std::to_string(want.count));
+    return Status::Corruption("HNSW index holds " + std::to_string(have.count) + " nodes, the cache " +
+                              std::to_string(want.count) + " distinct vectors");
   }
   for (int64_t seq : ann->Seqs()) {
-    if (!cache_.Contains(seq)) return Status::Corruption("HNSW index holds seq " + std::to_string(seq) + " not in the table");
+    if (!cache_.IsRep(seq)) return Status::Corruption("HNSW index holds seq " + std::to_string(seq) + " not in the table");
   }
   return Status::OK();
 }

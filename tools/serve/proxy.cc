@@ -1,6 +1,7 @@
 #include "serve/proxy.h"
 
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -107,6 +108,43 @@ httplib::Request UpstreamRequest(const ServeContext& ctx, const httplib::Request
   return out;
 }
 
+// The SSE relay of StreamReply: false when the client went away.
+bool Relay(const ServeContext& ctx, UpstreamCall* call, const std::shared_ptr<ChatPlan>& plan,
+           httplib::DataSink& sink) {
+  SseReader reader;
+  StreamRewriter rewriter(plan->instruct);
+  bool completed = false;
+  auto finish = [&] {
+    if (completed) return true;
+    completed = true;
+    std::string rest = rewriter.Finish();
+    StoreFacts(ctx, *plan, OwnFacts(rewriter.first(), *plan));
+    return rest.empty() || sink.write(rest.data(), rest.size());
+  };
+  for (bool done = false; !done;) {
+    for (const std::string& piece : call->Next(&done)) {
+      for (const std::string& data : reader.Feed(piece)) {
+        std::string out;
+        if (data == "[DONE]") {
+          if (!finish()) return false;
+          out = SseEvent("[DONE]");
+        } else {
+          out = rewriter.OnEvent(data);
+        }
+        if (!out.empty() && !sink.write(out.data(), out.size())) return false;  // client gone
+      }
+    }
+  }
+  bool failed;
+  {
+    std::lock_guard<std::mutex> lock(call->mu);
+    failed = !call->error.empty();
+  }
+  if (!failed && !finish()) return false;  // ended without [DONE]: still a whole reply
+  sink.done();
+  return true;
+}
+
 // Streams the upstream's SSE to the client through the rewriter; stores the
 // first choice's facts when the stream completed (a cut stream stores nothing).
 void StreamReply(const ServeContext& ctx, std::shared_ptr<UpstreamCall> call, std::shared_ptr<ChatPlan> plan,
@@ -115,38 +153,14 @@ void StreamReply(const ServeContext& ctx, std::shared_ptr<UpstreamCall> call, st
   res.set_chunked_content_provider(
       "text/event-stream",
       [&ctx, call, plan](size_t, httplib::DataSink& sink) {
-        SseReader reader;
-        StreamRewriter rewriter(plan->instruct);
-        bool completed = false;
-        auto finish = [&] {
-          if (completed) return true;
-          completed = true;
-          std::string rest = rewriter.Finish();
-          StoreFacts(ctx, *plan, OwnFacts(rewriter.first(), *plan));
-          return rest.empty() || sink.write(rest.data(), rest.size());
-        };
-        for (bool done = false; !done;) {
-          for (const std::string& piece : call->Next(&done)) {
-            for (const std::string& data : reader.Feed(piece)) {
-              std::string out;
-              if (data == "[DONE]") {
-                if (!finish()) return false;
-                out = SseEvent("[DONE]");
-              } else {
-                out = rewriter.OnEvent(data);
-              }
-              if (!out.empty() && !sink.write(out.data(), out.size())) return false;  // client gone
-            }
-          }
+        // Runs after the handler returned, outside httplib's exception guard:
+        // anything thrown here would end the process, so it ends the stream.
+        try {
+          return Relay(ctx, call.get(), plan, sink);
+        } catch (...) {
+          std::fprintf(stderr, "stratamem serve: warning: a streamed reply failed; stream closed\n");
+          return false;
         }
-        bool failed;
-        {
-          std::lock_guard<std::mutex> lock(call->mu);
-          failed = !call->error.empty();
-        }
-        if (!failed && !finish()) return false;  // ended without [DONE]: still a whole reply
-        sink.done();
-        return true;
       },
       [call](bool) {
         std::lock_guard<std::mutex> lock(call->mu);

@@ -28,6 +28,8 @@ void OnSignal(int sig) {
   (void)!write(g_signal_pipe[1], &byte, 1);
 }
 
+}  // namespace
+
 void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   const ServeOptions& options = ctx.options;
   size_t threads = static_cast<size_t>(std::max(1, options.threads));
@@ -67,7 +69,12 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
     }
     if (req.path == "/healthz" || Authorized(req, *token)) return httplib::Server::HandlerResponse::Unhandled;
     res.set_header("WWW-Authenticate", "Bearer");
-    SendError(res, 401, "Unauthorized", "missing or invalid token (Authorization: Bearer or X-Stratamem-Token)");
+    const char* why = "missing or invalid token (Authorization: Bearer or X-Stratamem-Token)";
+    if (has_body) {
+      SendErrorAndClose(res, 401, "Unauthorized", why);  // its body stays unread
+    } else {
+      SendError(res, 401, "Unauthorized", why);
+    }
     return httplib::Server::HandlerResponse::Handled;
   });
   // Every error the library produces itself (404 route, 413 body, 400 bad
@@ -90,7 +97,15 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   }
 }
 
-}  // namespace
+void RegisterNoRouteFallback(httplib::Server& server, size_t max_body_bytes) {
+  auto no_route = WithBody(max_body_bytes, [](const httplib::Request&, httplib::Response& res) {
+    SendError(res, 404, "NotFound", "no such route");
+  });
+  server.Post(".*", no_route);
+  server.Put(".*", no_route);
+  server.Patch(".*", no_route);
+  server.Delete(".*", no_route);
+}
 
 Status Serve(MemoryStore* store, const ServeOptions& options) {
   STRATAMEM_RETURN_IF_ERROR(CheckBindPolicy(options.host, options.token));
@@ -121,6 +136,7 @@ Status Serve(MemoryStore* store, const ServeOptions& options) {
   RegisterRestRoutes(server, ctx);
   RegisterOpenApiRoute(server);
   RegisterProxyRoutes(server, ctx);
+  RegisterNoRouteFallback(server, options.max_body_bytes);
 
   int port = options.port;
   if (port == 0) {

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <string>
 
+#include <httplib.h>
+
 #include "stratamem/stratamem.h"
 #include "serve/upstream.h"
 
@@ -43,6 +45,15 @@ struct ServeContext {
 // durable when acknowledged, so nothing acknowledged is lost. Prints
 // "stratamem serve: listening on http://HOST:PORT" to stderr once bound.
 Status Serve(MemoryStore* store, const ServeOptions& options);
+
+// Limits, auth, error shapes and logging of a server serving `ctx` (Serve()
+// calls it; the HTTP fuzz target too). `ctx` must outlive the server.
+void ConfigureServer(httplib::Server& server, const ServeContext& ctx);
+
+// Registered after every route: a request with a body to any other path is
+// read through WithBody too (bounded, chunked or not; httplib alone would read
+// a chunked one unbounded), then answered 404.
+void RegisterNoRouteFallback(httplib::Server& server, size_t max_body_bytes);
 
 }  // namespace stratamem::serve
 
