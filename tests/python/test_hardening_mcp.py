@@ -45,7 +45,6 @@ def test_wrong_types_and_deep_nesting_never_end_the_server(tmp_path: Path) -> No
         listed = server.ask(call(11, "memory_list", {}))
         assert [m["content"] for m in listed["result"]["structuredContent"]["memories"]] == ["kept fact"]
     finally:
-        server.proc.stdin.close()
-        _, err, code = server.close()
+        _, err, code = server.close()  # closes stdin: the server ends as at EOF
     assert code == 0, err
     assert "terminate called" not in err

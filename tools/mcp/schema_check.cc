@@ -120,7 +120,7 @@ std::string CheckAgainstSchema(const Json& value, const Json& given, const std::
     for (const auto& [name, item] : value.items()) {
       auto prop = props.find(name);
       if (prop == props.end()) {
-        if (closed) return path + ": unknown field " + name;
+        if (closed) return (path == "arguments" || path.empty() ? name : path + "." + name) + ": unknown field";
         continue;
       }
       bool top = path == "arguments" || path.empty();

@@ -46,13 +46,23 @@ httplib::Server::HandlerWithContentReader WithBody(size_t max_bytes, httplib::Se
                                                    const httplib::ContentReader& reader) {
     std::string body;
     bool too_large = false;
+    uint64_t discarded = 0;
+    // Past the limit nothing more is kept; up to kDrainFactor times the limit
+    // is still read and dropped, so a client that is still sending reads our
+    // 413 instead of a reset. Beyond that the connection is cut.
+    constexpr uint64_t kDrainFactor = 8;
     bool read = reader([&](const char* data, size_t size) {
-      if (body.size() + size > max_bytes) {
-        too_large = true;
-        return false;  // stop reading: the rest is never buffered
+      if (!too_large && body.size() + size <= max_bytes) {
+        body.append(data, size);
+        return true;
       }
-      body.append(data, size);
-      return true;
+      if (!too_large) {
+        too_large = true;
+        body.clear();
+        body.shrink_to_fit();
+      }
+      discarded += size;
+      return discarded <= kDrainFactor * max_bytes;
     });
     if (too_large || res.status == 413) {
       return SendErrorAndClose(res, 413, "PayloadTooLarge",

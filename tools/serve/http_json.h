@@ -27,8 +27,9 @@ void SendStatus(httplib::Response& res, const Status& status);
 void SendErrorAndClose(httplib::Response& res, int status, const std::string& code, const std::string& message);
 
 // Wraps a route handler so that its body is read here, chunked or not, up to
-// `max_bytes`: a larger body gets 413 the moment it crosses the limit and the
-// connection is closed. The handler sees the body in req.body as usual.
+// `max_bytes`: past the limit nothing more is buffered, the rest is drained
+// (dropped) up to 8 x the limit, and the answer is 413 with the connection
+// closed. The handler sees the body in req.body as usual.
 httplib::Server::HandlerWithContentReader WithBody(size_t max_bytes, httplib::Server::Handler handler);
 
 // Parses the request body as a JSON object; on failure sends 400 and returns

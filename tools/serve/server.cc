@@ -44,6 +44,14 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
 
   const std::string* token = &ctx.options.token;
   size_t max_body = options.max_body_bytes;
+  // A client that asks first (Expect: 100-continue) learns of a too large
+  // body before sending it, and the connection stays usable.
+  server.set_expect_100_continue_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value<uint64_t>("Content-Length") <= max_body) return 100;
+    SendError(res, 413, "PayloadTooLarge",
+              "request body larger than " + std::to_string(max_body) + " bytes (--max-body-bytes)");
+    return 413;
+  });
   server.set_pre_routing_handler([token, max_body](const httplib::Request& req, httplib::Response& res) {
     using httplib::Server;
     if (ShedThisRequest()) {
