@@ -30,6 +30,12 @@ size_t CandidateDepth(int top_k) { return static_cast<size_t>(std::max(50, top_k
 
 Status ValidateSearch(const SearchRequest& r) {
   if (r.context.user_id.empty()) return Status::InvalidArgument("search needs a user_id");
+  // The same rules as for saving: an id no save could have written matches nothing
+  // and is a caller's mistake (a NUL, invalid UTF-8, only white space).
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("user_id", r.context.user_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("session_id", r.context.session_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("agent_id", r.context.agent_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("turn_id", r.context.turn_id));
   if (r.top_k < 1 || r.top_k > kMaxTopK) {
     return Status::InvalidArgument("top_k must be between 1 and " + std::to_string(kMaxTopK));
   }
