@@ -5,7 +5,7 @@ store. Records per level: throughput (answered requests/s), p50/p99 latency of
 the answered ones, 503 shed rate (and the p99 time to a 503), other errors,
 and the server's RSS. Bounded in count and time; stops by itself.
 
-    python bench/load_bench.py [--levels 1,8,32,64,128] [--seconds 10] [--threads 8] [--max-queue 64]
+    python bench/load_bench.py [--levels 1,8,32,64,128] [--seconds 10] [--threads 8] [--max-queue 16]
 
 Writes bench/results/load.json and prints a table with the machine's load.
 """
@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,32,64,128")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--max-queue", type=int, default=64)
+    parser.add_argument("--max-queue", type=int, default=16)
     parser.add_argument("--memories", type=int, default=500)
     args = parser.parse_args()
     rows = []

@@ -24,7 +24,7 @@ struct ServeOptions {
   std::string token;                     // "" only on loopback (auth.h)
   size_t max_body_bytes = 1u << 20;      // larger request bodies get 413
   int threads = 8;                       // worker threads
-  size_t max_queue = 64;                 // connections waiting for a worker; more get 503 (task_queue.h)
+  size_t max_queue = 16;                 // connections waiting for a worker (2 x threads); more get 503 (task_queue.h)
   double upstream_timeout_seconds = 600; // a whole upstream call
   ScopeContext defaults;                 // ids used when a request names none
   int top_k = 5;                         // proxy: memories recalled per call
