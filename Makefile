@@ -7,12 +7,13 @@ JOBS ?= $(shell nproc)
 # package from it; ctest and the benchmarks run in the same directory.
 BUILD ?= $(shell $(PYTHON) scripts/build_dir.py)
 CCACHE := $(shell command -v ccache 2>/dev/null)
+CCACHE_DEFS := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 PIP_INSTALL = $(PYTHON) -m pip install -q --disable-pip-version-check --no-build-isolation --find-links dist
 DEV_SETTINGS = -Cbuild-dir=$(BUILD) -Ccmake.define.STRATAMEM_BUILD_TESTS=ON \
   -Ccmake.define.STRATAMEM_BUILD_BENCH=ON \
   $(if $(CCACHE),-Ccmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache -Ccmake.define.CMAKE_C_COMPILER_LAUNCHER=ccache)
 
-.PHONY: setup build install demo test test-cpp test-python test-tsan test-local bench clean
+.PHONY: setup build install demo test test-cpp test-python test-tsan test-local bench clean fuzz-build fuzz-smoke fuzz soak
 
 setup:
 	bash scripts/setup.sh
@@ -44,15 +45,38 @@ test-local: install
 # with the caches and the background index build.
 test-tsan:
 	cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATAMEM_SANITIZE=thread \
-	  -DSTRATAMEM_BUILD_TOOLS=OFF -DSTRATAMEM_BUILD_BENCH=OFF
+	  -DSTRATAMEM_BUILD_TOOLS=OFF -DSTRATAMEM_BUILD_BENCH=OFF $(CCACHE_DEFS)
 	cmake --build build/tsan -j $(JOBS) --target store_concurrency_test store_test store_versions_test \
 	  store_cache_test vector_index_test
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure \
 	  -R '^(StoreConcurrencyTest|StoreTest|VersionsTest|CacheTest)\.|^StoreHnswTest\.(AutoBuilds|ClosingDuring)'
 
-# Sets up, builds, and runs every test: ctest for C++, pytest for Python, and
-# the store's concurrency tests under ThreadSanitizer.
-test: setup test-cpp test-python test-tsan
+# libFuzzer targets (fuzz/, docs/fuzzing.md), built with clang in their own
+# tree: a bounded smoke run of every target in `make test`, a long one in
+# `make fuzz` (FUZZ_SECONDS per target).
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 300
+fuzz-build:
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DSTRATAMEM_BUILD_FUZZ=ON -DSTRATAMEM_BUILD_TESTS=OFF \
+	  -DSTRATAMEM_BUILD_BENCH=OFF -DSTRATAMEM_BUILD_TOOLS=OFF $(CCACHE_DEFS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+
+fuzz-smoke: fuzz-build
+	$(PYTHON) fuzz/run.py --build $(FUZZ_BUILD) --seconds 10
+
+fuzz: fuzz-build
+	$(PYTHON) fuzz/run.py --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) --json $(FUZZ_BUILD)/fuzz.json
+
+# The long randomized runs: 100,000+ property-test operations and more kill
+# iterations (tests read STRATAMEM_SOAK).
+soak: install
+	STRATAMEM_SOAK=1 $(PYTHON) -m pytest -q tests/python/test_scopes_property.py tests/python/test_kill.py \
+	  tests/python/test_kill_serve.py
+
+# Sets up, builds, and runs every test: ctest for C++, pytest for Python, the
+# store's concurrency tests under ThreadSanitizer and the fuzz smoke run.
+test: setup test-cpp test-python test-tsan fuzz-smoke
 
 bench: setup install
 	$(PYTHON) bench/run_all.py --build $(BUILD)

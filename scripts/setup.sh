@@ -10,6 +10,7 @@ DEB_PACKAGES=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev libutf8proc-dev
   libcurl4-openssl-dev libgtest-dev libcli11-dev
   libcpp-httplib-dev ccache zlib1g-dev maven
+  clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/)
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

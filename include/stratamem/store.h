@@ -69,7 +69,8 @@ class STRATAMEM_EXPORT MemoryStore {
   // Deletes what is private to the narrowest id given: user only -> all of the
   // user's memories; +session -> session/agent/turn-level ones of that session;
   // +agent -> agent-level ones of that agent in that session; +turn -> turn-level
-  // ones of that turn. Returns how many were deleted.
+  // ones of that turn. Returns how many memories were deleted (a memory with
+  // several versions counts once).
   virtual Result<int64_t> Clear(const ScopeContext& context) = 0;
   // Counts for a user (context.user_id set, visible from context) or the whole store.
   virtual Result<StoreStats> Stats(const ScopeContext& context) = 0;

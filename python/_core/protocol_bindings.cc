@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/echo_guard.h"
 #include "protocol/instruction.h"
 #include "protocol/memory_block.h"
 #include "protocol/stream_filter.h"
@@ -83,6 +84,14 @@ void BindProtocol(nb::module_& m) {
         "reply"_a, nb::kw_only(), "default_scope"_a = Scope::kUser,
         "default_importance"_a = 0.5, "max_facts"_a = 32,
         "The reply without its <memory> blocks, and the facts in them. Never raises.");
+
+  nb::class_<protocol::EchoGuard>(m, "EchoGuard",
+                                  "What a request gave the model; facts echoed from it are not stored.")
+      .def(nb::init<>())
+      .def("add_message", &protocol::EchoGuard::AddMessage, "parts"_a,
+           "One message the model did not write, as its text parts.")
+      .def("is_echoed", &protocol::EchoGuard::IsEchoed, "fact"_a)
+      .def("own_facts", &protocol::EchoGuard::OwnFacts, "facts"_a, "The facts that are not echoes, in order.");
 
   m.def("format_memory_context",
         [](const std::vector<std::string>& memories, size_t max_chars) {

@@ -85,6 +85,9 @@ def choice(name: str, value: Any, table: Mapping[str, Any]) -> Any:
 def json_text(name: str, value: Any) -> str:
     try:
         encoded = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except RecursionError:
+        # Far past the engine's 32-level limit anyway (docs/format.md).
+        raise InvalidInputError(f"{name} is nested too deeply") from None
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(f"{name} is not JSON-serialisable: {exc}") from None
     return text(name, encoded)

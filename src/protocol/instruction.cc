@@ -22,16 +22,28 @@ std::string NeutraliseMemoryText(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\r':
-        if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        [[fallthrough]];
-      case '\n': out += ' '; break;
-      default: out += c;
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c < 0x20 || c == 0x7F) {
+      // Every C0 control and DEL: \n \r \v \f and \x1c-\x1e split lines in
+      // common readers (Python's str.splitlines among them); a CRLF is one space.
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      out += ' ';
+    } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      out += ' ';  // C1 controls U+0080-U+009F, NEL (U+0085) among them
+      ++i;
+    } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+      out += ' ';  // LINE SEPARATOR, PARAGRAPH SEPARATOR
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
     }
   }
   return out;

@@ -21,8 +21,11 @@ inline constexpr std::string_view kContextClose = "</stratamem-context>";
 
 // A memory's text made safe to sit inside the context block: '&', '<' and '>'
 // become &amp; &lt; &gt; (so no tag, in particular the block's own closing
-// delimiter, can be written by a memory) and line breaks become spaces (so a
-// memory cannot fake another list item or a line of instructions).
+// delimiter, can be written by a memory) and every character a common reader
+// breaks lines on becomes a space (so a memory cannot fake another list item
+// or a line of instructions): all C0 controls and DEL (\n \r \v \f \x1c-\x1e
+// among them; \r\n is one space), the C1 controls U+0080-U+009F (NEL, U+0085)
+// and U+2028 / U+2029.
 std::string NeutraliseMemoryText(std::string_view text);
 
 struct ContextBlock {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,18 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr int kMaxDepth = 8;  // nested wrappers we follow before giving up
+constexpr size_t kMaxProblems = 32;
+
+// A model-supplied value in a problem line: short strings and numbers as they
+// are, anything else by its type (dump() recurses, and a value nested 100,000
+// levels deep would overflow the stack).
+std::string Describe(const nlohmann::json& v) {
+  if (v.is_number() || v.is_boolean()) return v.dump();
+  if (v.is_string() && v.get_ref<const std::string&>().size() <= 40) {
+    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  return std::string("a ") + v.type_name();
+}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -93,7 +106,15 @@ class Extractor {
         ReplacesOf(item));
   }
 
-  void Problem(std::string what) { out_->problems.push_back(std::move(what)); }
+  // Problems are for debug logs: the first kMaxProblems are kept, so a reply
+  // of a million bad lines costs no more than its own size.
+  void Problem(std::string what) {
+    if (out_->problems.size() < kMaxProblems) {
+      out_->problems.push_back(std::move(what));
+    } else if (out_->problems.size() == kMaxProblems) {
+      out_->problems.push_back("more problems not listed");
+    }
+  }
 
   void Add(std::string_view raw, Scope scope, double importance, std::string replaces) {
     std::string_view content = Trim(raw);
@@ -115,7 +136,7 @@ class Extractor {
       Result<Scope> s = ParseScope(Lower(Trim(it->get_ref<const std::string&>())));
       if (s.ok()) return *s;
     }
-    Problem("unknown scope " + it->dump() + "; using the default");
+    Problem("unknown scope " + Describe(*it) + "; using the default");
     return options_.default_scope;
   }
 
@@ -132,7 +153,7 @@ class Extractor {
       if (end == s.c_str()) x = NAN;
     }
     if (!std::isfinite(x)) {
-      Problem("importance " + it->dump() + " is not a number; using the default");
+      Problem("importance " + Describe(*it) + " is not a number; using the default");
       return options_.default_importance;
     }
     if (x > 1.0 && x <= 10.0) x /= 10.0;  // a 1-10 scale is a common model habit
@@ -165,31 +186,48 @@ size_t SkipString(std::string_view s, size_t i) {
   return std::string_view::npos;
 }
 
-// Index of the '}' or ']' closing the bracket at s[i], or npos.
-size_t MatchBracket(std::string_view s, size_t i) {
-  int depth = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '"') {
-      i = SkipString(s, i);
-      if (i == std::string_view::npos) return i;
-      continue;
-    }
-    if (c == '{' || c == '[') ++depth;
-    if ((c == '}' || c == ']') && --depth == 0) return i;
-    ++i;
-  }
-  return std::string_view::npos;
-}
-
 size_t NextNonSpace(std::string_view s, size_t i) {
   while (i < s.size() && IsSpace(s[i])) ++i;
   return i;
 }
 
+// For every '{' and '[' outside strings, the index of its closing bracket
+// (npos when unclosed or mismatched): one pass with a stack, so the salvage
+// below never rescans the text to find where an object ends. 32-bit indexes:
+// a block is part of one reply, far below 4 GiB.
+constexpr uint32_t kUnmatched = UINT32_MAX;
+
+std::vector<uint32_t> MatchBrackets(std::string_view s) {
+  std::vector<uint32_t> match(s.size(), kUnmatched);
+  std::vector<size_t> open;
+  for (size_t i = 0; i < s.size();) {
+    char c = s[i];
+    if (c == '"') {
+      i = SkipString(s, i);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (c == '{' || c == '[') open.push_back(i);
+    if ((c == '}' || c == ']') && !open.empty()) {
+      char want = c == '}' ? '{' : '[';
+      if (s[open.back()] == want) match[open.back()] = static_cast<uint32_t>(i);
+      open.pop_back();
+    }
+    ++i;
+  }
+  return match;
+}
+
 // Malformed or truncated JSON: keep every complete object that parses, and
 // complete strings sitting directly in a list (a truncated list of strings).
+// Objects nested deeper than kMaxSalvageDepth are not tried on their own:
+// facts sit at most a few levels down, and the bound keeps the work linear
+// (each byte is parsed at most once per enclosing level tried).
+constexpr size_t kMaxSalvageDepth = 4;
+
 void Salvage(std::string_view s, Extractor* ex) {
+  if (s.size() >= kUnmatched) return ex->Problem("block too large to salvage");
+  const std::vector<uint32_t> match = MatchBrackets(s);
   std::vector<char> open;  // brackets we are inside of (unclosed or unparseable)
   char prev = '\0';        // last structural character outside strings
   for (size_t i = 0; i < s.size();) {
@@ -207,8 +245,8 @@ void Salvage(std::string_view s, Extractor* ex) {
       i = end;
       continue;
     }
-    if (c == '{') {
-      size_t end = MatchBracket(s, i);
+    if (c == '{' && open.size() <= kMaxSalvageDepth) {
+      size_t end = match[i] == kUnmatched ? std::string_view::npos : match[i];
       if (end != std::string_view::npos) {
         Json obj = Json::parse(s.substr(i, end - i + 1), nullptr, false);
         if (!obj.is_discarded()) {

@@ -92,38 +92,53 @@ void StreamFilter::CloseBlock(bool closed) {
   in_block_ = false;
 }
 
+// One pass over held-back bytes + the chunk, never copying what follows a tag
+// (a reply of many blocks stays linear in its size). At most a partial tag
+// (< 9 bytes) is carried over in held_; in text mode a trailing whitespace run
+// waits in space_, appended to but never scanned again.
 std::string StreamFilter::Feed(std::string_view chunk) {
   std::string out;
   if (finished_ || chunk.empty()) return out;
   std::string buf = std::move(held_);
   held_.clear();
   buf.append(chunk);
+  std::string_view s = buf;
   size_t i = 0;
-  while (i < buf.size()) {
-    std::string_view rest = std::string_view(buf).substr(i);
+  while (i < s.size()) {
     if (in_block_) {
-      // The close tag may straddle the previous piece: look from its tail.
-      size_t from = body_.size() >= kCloseTag.size() ? body_.size() - (kCloseTag.size() - 1) : 0;
-      body_.append(rest);
-      size_t at = FindFolded(body_, kCloseTag, from);
-      if (at == std::string::npos) break;
-      std::string after = body_.substr(at + kCloseTag.size());
-      body_.resize(at);
+      size_t at = FindFolded(s, kCloseTag, i);
+      if (at == std::string_view::npos) {
+        // The close tag may straddle into the next piece: hold its possible start.
+        size_t hold = PartialTagStart(s, i, kCloseTag);
+        body_.append(s.substr(i, hold - i));
+        held_ = std::string(s.substr(hold));
+        break;
+      }
+      body_.append(s.substr(i, at - i));
       CloseBlock(/*closed=*/true);
-      buf = std::move(after);
-      i = 0;
+      i = at + kCloseTag.size();
       continue;
     }
-    size_t at = FindFolded(rest, kOpenTag, 0);
+    size_t at = FindFolded(s, kOpenTag, i);
     if (at != std::string_view::npos) {
-      OpenBlock(rest.substr(0, at), &out);
-      i += at + kOpenTag.size();
+      std::string before = std::move(space_);
+      space_.clear();
+      before.append(s.substr(i, at - i));
+      OpenBlock(before, &out);
+      i = at + kOpenTag.size();
       continue;
     }
-    size_t hold = PartialTagStart(rest, 0, kOpenTag);
-    size_t ws = TrailingSpaceStart(rest, 0, hold);
-    Emit(rest.substr(0, ws), &out);
-    held_ = std::string(rest.substr(ws));
+    size_t hold = PartialTagStart(s, i, kOpenTag);
+    size_t ws = TrailingSpaceStart(s, i, hold);
+    if (ws > i) {
+      std::string text = std::move(space_);
+      text.append(s.substr(i, ws - i));
+      Emit(text, &out);
+      space_ = std::string(s.substr(ws, hold - ws));
+    } else {
+      space_.append(s.substr(i, hold - i));  // only whitespace so far: never re-scanned
+    }
+    held_ = std::string(s.substr(hold));
     break;
   }
   result_.visible.append(out);
@@ -134,12 +149,15 @@ std::string StreamFilter::Finish() {
   std::string out;
   if (finished_) return out;
   if (in_block_) {
+    body_.append(held_);  // a partial close tag that never completed is block text
+    held_.clear();
     CloseBlock(/*closed=*/false);
     result_.unclosed = true;
   } else {
     // No block followed: the held bytes are the reply's own (whitespace right
     // after a block stays in the gap and is dropped).
-    Emit(held_, &out);
+    Emit(space_ + held_, &out);
+    space_.clear();
     held_.clear();
   }
   finished_ = true;

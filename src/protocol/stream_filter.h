@@ -59,7 +59,8 @@ class StreamFilter {
   ParseOptions options_;
   ReplyParse result_;
   BlockParse parsed_;
-  std::string held_;  // text mode: whitespace + a possible partial "<memory>"
+  std::string held_;   // a possible partial "<memory>" or "</memory>" (< 9 bytes)
+  std::string space_;  // text mode: whitespace not yet known to be shown
   std::string body_;  // block mode: the block's text so far
   bool in_block_ = false;
   bool finished_ = false;

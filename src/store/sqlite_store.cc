@@ -1,6 +1,9 @@
 #include "store/sqlite_store.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <string>
+#include <unordered_set>
 #include <utility>
 
 #include "search/visibility_sql.h"
@@ -58,8 +61,42 @@ Result<std::unique_ptr<MemoryStore>> SqliteStore::Open(const OpenOptions& option
   return std::unique_ptr<MemoryStore>(std::move(store));
 }
 
+// Damage and permissions get a message that says what is wrong with which
+// file; nothing is ever written to a file that is not a sound store.
 Status SqliteStore::Init() {
+  Status st = OpenFiles();
+  if (st.ok()) return st;
   std::lock_guard<std::mutex> lock(mu_);
+  db_.reset();
+  const std::string& path = options_.db_path;
+  switch (st.code()) {
+    case Status::Code::kCorruption:
+      return Status::Corruption("'" + path + "' is damaged or is not a stratamem store (" + st.message() +
+                                "); it was left as it is");
+    case Status::Code::kIOError:
+      if (st.message().find("readonly") != std::string::npos ||
+          st.message().find("unable to open") != std::string::npos) {
+        return Status::IOError("cannot open '" + path + "' for writing: the file or its directory is read-only or "
+                               "missing (" + st.message() + "); open it with read_only=True to read it");
+      }
+      return st;
+    default:
+      return st;
+  }
+}
+
+Status SqliteStore::OpenFiles() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string& path = options_.db_path;
+  if (options_.create_if_missing && !options_.read_only && path != ":memory:" && path.rfind("file:", 0) != 0) {
+    // A fresh machine has no ~/.stratamem yet (docs/agents.md): make the parent.
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+      std::filesystem::create_directories(parent, ec);
+      if (ec) return Status::IOError("cannot create the directory '" + parent.string() + "': " + ec.message());
+    }
+  }
   auto db = Db::Open(options_.db_path, options_.read_only, options_.create_if_missing);
   if (!db.ok()) return db.status();
   db_ = std::move(db).value();
@@ -292,23 +329,25 @@ Result<int64_t> SqliteStore::DeleteWhere(const std::string& where, const std::fu
   auto txn = BeginWriteLocked();
   if (!txn.ok()) return txn.status();
   auto stmt = db_->Prepare("DELETE FROM memories WHERE " + where +
-                           " RETURNING seq, scope, user_id, session_id, agent_id, turn_id");
+                           " RETURNING seq, scope, user_id, session_id, agent_id, turn_id, id");
   if (!stmt.ok()) return stmt.status();
   bind(&*stmt);
   std::vector<int64_t> seqs;
   std::vector<std::pair<Scope, ScopeContext>> rows;
+  std::unordered_set<std::string> ids;  // a memory's versions share its id
   while (true) {
     auto row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
     seqs.push_back(stmt->Int(0));
+    ids.insert(stmt->Text(6));
     rows.push_back({static_cast<Scope>(stmt->Int(1)),
                     ScopeContext{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}});
   }
   STRATAMEM_RETURN_IF_ERROR((*txn)->Commit());
   for (int64_t seq : seqs) cache_.Remove(seq);
   for (const auto& [scope, ctx] : rows) query_cache_.InvalidateVisible(scope, ctx);
-  return static_cast<int64_t>(seqs.size());
+  return static_cast<int64_t>(ids.size());
 }
 
 Result<int64_t> SqliteStore::Clear(const ScopeContext& c) {
@@ -355,7 +394,7 @@ Result<StoreStats> SqliteStore::Stats(const ScopeContext& c) {
   s.embedder_model = model.ok() && !model->empty() ? *model : embedder_->model_id();
   auto version = db_->QueryInt("PRAGMA user_version");
   s.schema_version = version.ok() ? static_cast<int>(*version) : 0;
-  s.ann_rows = cache_.ann() ? static_cast<int64_t>(cache_.ann()->size()) : 0;
+  s.ann_rows = static_cast<int64_t>(cache_.AnnRows());  // rows answered for, duplicates included
   s.ann_source = ann_source_;
   s.ann_repaired_rows = ann_repaired_;
   CacheCounters q = query_cache_.counters();

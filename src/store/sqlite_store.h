@@ -68,13 +68,16 @@ class SqliteStore final : public MemoryStore {
   std::string AnnPathLocked() const;
   HnswParams AnnParamsLocked() const;
   Status OpenAnnLocked();
+  Status OpenFiles();  // Init without the error wording (takes mu_)
   Status BuildAnnLocked();
   // kAuto's first query that wants the index: build it on a thread of its own
   // from a separate read connection, queries meanwhile use the exact scan;
   // then adopt it (bringing it in step with writes made during the build).
   // A store without a file (":memory:") builds it here and now.
   Status StartAnnBuildLocked();
-  void BuildAnnInBackground(HnswParams params);
+  // `start`: a partial index a closed process handed over (may be null).
+  void BuildAnnInBackground(HnswParams params, std::unique_ptr<HnswIndex> start);
+  std::string PartialAnnPathLocked() const;  // "<db>.hnsw.partial", or ""
   Status SaveAnnLocked();
   Status VerifyAnnLocked() const;
   Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
@@ -112,7 +115,15 @@ class SqliteStore final : public MemoryStore {
   Result<std::vector<float>> EmbedQuery(const std::string& query);
   // Search's last step (sqlite_store_rank.cc): records for the best fused
   // candidates, ranking signals, MMR, explanations, access noted.
-  Result<std::vector<SearchResult>> RankLocked(const SearchRequest& request, const std::vector<FusedHit>& fused);
+  // `verbatim`: seqs whose content is the query itself; they come first.
+  Result<std::vector<SearchResult>> RankLocked(const SearchRequest& request, const std::vector<FusedHit>& fused,
+                                               const std::unordered_set<int64_t>& verbatim = {});
+  // The visible current memories whose text is the query (content hash), put
+  // at the head of `fused` (added when the vector walk or BM25 missed them).
+  Result<std::unordered_set<int64_t>> PromoteVerbatimLocked(const SearchRequest& request,
+                                                             const std::unordered_set<int64_t>* allowed,
+                                                             const std::vector<float>& query,
+                                                             std::vector<FusedHit>* fused);
   Result<std::vector<float>> VectorOfSeqLocked(int64_t seq);
   void NoteAccessLocked(const std::vector<SearchResult>& results, int64_t now);
   // Writes the pending access counts; called inside write transactions and on close.
@@ -121,7 +132,9 @@ class SqliteStore final : public MemoryStore {
   // processes, write pending access counts.
   Result<std::unique_ptr<Transaction>> BeginWriteLocked();
   // Delete and Clear: deletes the rows `where` selects (`bind` fills its
-  // parameters) and forgets them; returns how many.
+  // parameters) and forgets them; returns how many memories (distinct ids:
+  // the versions of one memory count once).
+  Status LoadStoreTagLocked();
   Result<int64_t> DeleteWhere(const std::string& where, const std::function<void(Stmt*)>& bind);
 
   OpenOptions options_;
@@ -135,8 +148,9 @@ class SqliteStore final : public MemoryStore {
   std::string ann_source_;  // see StoreStats::ann_source ("building" while the thread runs)
   std::thread ann_builder_;
   bool ann_building_ = false;
-  std::atomic<bool> closing_{false};  // tells the builder to give up
+  std::atomic<bool> closing_{false};  // tells the builder to hand over what it has
   int64_t ann_repaired_ = 0;
+  uint32_t store_tag_ = 0;  // HnswParams::store_tag, from meta "store_id"
   // Search hits not yet written to memories.access_count: id -> (count, last).
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> pending_access_;
   QueryCache query_cache_;

@@ -34,7 +34,8 @@ Result<std::vector<float>> SqliteStore::VectorOfSeqLocked(int64_t seq) {
 }
 
 Result<std::vector<SearchResult>> SqliteStore::RankLocked(const SearchRequest& r,
-                                                          const std::vector<FusedHit>& fused) {
+                                                          const std::vector<FusedHit>& fused,
+                                                          const std::unordered_set<int64_t>& verbatim) {
   std::vector<int64_t> seqs;
   size_t window = RankWindow(r.top_k);
   for (const auto& h : fused) {
@@ -72,6 +73,10 @@ Result<std::vector<SearchResult>> SqliteStore::RankLocked(const SearchRequest& r
   std::vector<size_t> order(results.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    // A memory whose text is the query itself comes first: ranking signals
+    // (recency, importance) and hash-identical neighbours must not bury it.
+    bool va = verbatim.count(result_seqs[a]) > 0, vb = verbatim.count(result_seqs[b]) > 0;
+    if (va != vb) return va;
     if (results[a].score != results[b].score) return results[a].score > results[b].score;
     return results[a].relevance > results[b].relevance;
   });

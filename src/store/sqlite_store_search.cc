@@ -3,10 +3,12 @@
 #include <limits>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
 #include "fts/fts_query.h"
+#include "stratamem/limits.h"
 #include "search/fusion.h"
 #include "search/planner.h"
 #include "search/ranking.h"
@@ -14,6 +16,7 @@
 #include "store/record_io.h"
 #include "store/sqlite_store.h"
 #include "store/validate.h"
+#include "util/sha256.h"
 #include "util/utf8.h"
 #include "vector/dot.h"
 
@@ -32,6 +35,12 @@ size_t CandidateDepth(int top_k) { return static_cast<size_t>(std::max(50, top_k
 
 Status ValidateSearch(const SearchRequest& r) {
   if (r.context.user_id.empty()) return Status::InvalidArgument("search needs a user_id");
+  // The same rules as for saving: an id no save could have written matches nothing
+  // and is a caller's mistake (a NUL, invalid UTF-8, only white space).
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("user_id", r.context.user_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("session_id", r.context.session_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("agent_id", r.context.agent_id));
+  STRATAMEM_RETURN_IF_ERROR(ValidateIdText("turn_id", r.context.turn_id));
   if (r.top_k < 1 || r.top_k > kMaxTopK) {
     return Status::InvalidArgument("top_k must be between 1 and " + std::to_string(kMaxTopK));
   }
@@ -46,6 +55,9 @@ Status ValidateSearch(const SearchRequest& r) {
   for (const auto& [key, value] : r.metadata_equals) {
     if (key.empty() || key.find('"') != std::string::npos || !IsValidUtf8(key)) {
       return Status::InvalidArgument("metadata filter key must be non-empty UTF-8 without '\"'");
+    }
+    if (value.size() > kMaxMetadataBytes || JsonNestingDepth(value) > kMaxJsonDepth) {
+      return Status::InvalidArgument("metadata filter value for '" + key + "' is larger than the metadata limits");
     }
   }
   return Status::OK();
@@ -334,12 +346,61 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
       return cache_.Similarity(seq, query_vec.data(), cos);
     });
   }
-  auto results = RankLocked(r, fused);
+  std::unordered_set<int64_t> verbatim;
+  if (r.as_of == 0) {
+    auto promoted = PromoteVerbatimLocked(r, filtered ? &allowed : nullptr, query_vec, &fused);
+    if (!promoted.ok()) return promoted.status();
+    verbatim = std::move(promoted).value();
+  }
+  auto results = RankLocked(r, fused, verbatim);
   if (!results.ok()) return results.status();
   int64_t now = env_->NowMicros();
   NoteAccessLocked(*results, now);
   if (!cache_key.empty()) query_cache_.Put(cache_key, r.context, now, *results);
   return results;
+}
+
+// A verbatim query (issue 9): an index lookup on (user_id, content_hash) finds
+// the memories whose text is the query, whatever the approximate walk or the
+// BM25 list did; the same visibility, scope and metadata rules apply.
+Result<std::unordered_set<int64_t>> SqliteStore::PromoteVerbatimLocked(const SearchRequest& r,
+                                                                       const std::unordered_set<int64_t>* allowed,
+                                                                       const std::vector<float>& query,
+                                                                       std::vector<FusedHit>* fused) {
+  std::unordered_set<int64_t> verbatim;
+  if (r.context.user_id.empty()) return verbatim;
+  auto stmt = db_->Prepare(
+      "SELECT m.seq, m.scope, m.user_id, m.session_id, m.agent_id, m.turn_id FROM memories m "
+      "WHERE m.user_id = :vu AND m.content_hash = :h AND m.valid_to IS NULL");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindNamed(":vu", r.context.user_id).BindNamed(":h", Sha256Hex(NormalizeForHash(r.query)));
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    int64_t seq = stmt->Int(0);
+    Scope scope = static_cast<Scope>(stmt->Int(1));
+    ScopeContext owner{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)};
+    if (!IsVisible(scope, owner, r.context)) continue;
+    if (!r.scopes.empty() && std::find(r.scopes.begin(), r.scopes.end(), scope) == r.scopes.end()) continue;
+    if (allowed != nullptr && allowed->count(seq) == 0) continue;
+    verbatim.insert(seq);
+  }
+  if (verbatim.empty()) return verbatim;
+  double top = fused->empty() ? 1.0 : fused->front().score;
+  for (int64_t seq : verbatim) {
+    auto it = std::find_if(fused->begin(), fused->end(), [&](const FusedHit& h) { return h.seq == seq; });
+    FusedHit hit{seq, top, 0.0, 0.0, 0, 0};
+    if (it != fused->end()) {
+      hit = *it;
+      fused->erase(it);
+    } else if (float cos = 0; !query.empty() && cache_.Similarity(seq, query.data(), &cos)) {
+      hit.vector_score = cos;
+    }
+    hit.score = std::max(hit.score, top);  // the best relevance: it is what was asked for
+    fused->insert(fused->begin(), hit);
+  }
+  return verbatim;
 }
 
 }  // namespace stratamem

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stratamem/limits.h"
 #include "util/utf8.h"
 
 namespace stratamem {
@@ -40,6 +41,13 @@ Status ValidateIdText(const char* field, const std::string& value) {
 
 Result<std::string> CanonicalMetadata(const std::string& metadata_json) {
   if (metadata_json.empty()) return std::string("{}");
+  if (metadata_json.size() > kMaxMetadataBytes) {
+    return Status::InvalidArgument("metadata is " + std::to_string(metadata_json.size()) +
+                                   " bytes of JSON; the limit is " + std::to_string(kMaxMetadataBytes));
+  }
+  if (JsonNestingDepth(metadata_json) > kMaxJsonDepth) {
+    return Status::InvalidArgument("metadata is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   if (!IsValidUtf8(metadata_json)) return Status::InvalidArgument("metadata is not valid UTF-8");
   nlohmann::json j = nlohmann::json::parse(metadata_json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("metadata is not valid JSON");

@@ -233,7 +233,7 @@ Status HnswIndex::Save(const std::string& path) const {
   });
   if (!saved) return Status::IOError("writing " + tmp + ": " + saved.error.release());
   Header h{kFormatVersion, static_cast<uint32_t>(params_.dimension), static_cast<uint32_t>(params_.m),
-           static_cast<uint32_t>(params_.ef_construction), static_cast<uint32_t>(params_.scalar), 0,
+           static_cast<uint32_t>(params_.ef_construction), static_cast<uint32_t>(params_.scalar), params_.store_tag,
            state_.count, state_.max_seq, state_.seq_hash, bytes, sum.Final()};
   PutHeader(h, head);
   if (std::fseek(f.get(), 0, SEEK_SET) != 0 || std::fwrite(head, 1, kHeaderBytes, f.get()) != kHeaderBytes ||
@@ -259,6 +259,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path, cons
       h.scalar != static_cast<uint32_t>(expected.scalar)) {
     return Status::NotSupported(path + " was built with other HNSW parameters");
   }
+  if (h.reserved != expected.store_tag) return Status::NotSupported(path + " belongs to another store");
   // Check the whole payload before usearch parses any of it.
   Checksum sum;
   uint64_t bytes = 0;

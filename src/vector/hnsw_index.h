@@ -37,6 +37,10 @@ struct HnswParams {
   int m = 16;                 // neighbours per node (M0 = 2M at level 0)
   int ef_construction = 200;  // candidate list while inserting
   HnswScalar scalar = HnswScalar::kF32;
+  // Which store the index belongs to (a hash of the store's id, see
+  // docs/format.md): a sidecar copied from another store with the same
+  // parameters is refused, not mistaken for a stale one of this store.
+  uint32_t store_tag = 0;
 };
 
 // What the index reflects: the set of seqs it holds, summarised so a sidecar

@@ -379,5 +379,45 @@ TEST_F(StoreHnswTest, ClosingDuringTheBuildStopsIt) {
   EXPECT_EQ(Search(again.get(), "q", {"ida", "", "", ""}, 10).size(), 10u);
 }
 
+// Issue 9: a build a closing process had to stop is handed over (the .partial
+// sidecar), so short-lived processes finish the index together: each adds at
+// least one 16k-row chunk, so 3 chunks take at most 3 opens (+1 for timing).
+TEST_F(StoreHnswTest, ShortLivedProcessesFinishTheBuildTogether) {
+  std::mt19937_64 rng(12);
+  const int n = 40000;
+  {
+    auto s = Open(VectorBackend::kExact);
+    std::vector<SaveRequest> batch;
+    for (int i = 0; i < n; ++i) {
+      SaveRequest r;
+      r.content = "jon memory " + std::to_string(i) + " " + std::to_string(rng());
+      r.context.user_id = "jon";
+      r.dedup = false;
+      batch.push_back(r);
+      if (batch.size() == 4000) {
+        ASSERT_TRUE(s->SaveBatch(batch).ok());
+        batch.clear();
+      }
+    }
+  }
+  int opens = 0;
+  bool saw_partial = false;
+  while (!std::filesystem::exists(path_ + ".hnsw") && opens < 6) {
+    auto s = Open(VectorBackend::kAuto);
+    ++opens;
+    Search(s.get(), "q", {"jon", "", "", ""}, 10);  // starts (or resumes) the build
+    EXPECT_TRUE(s->Close().ok());                   // at once: hands over what it has
+    saw_partial = saw_partial || std::filesystem::exists(path_ + ".hnsw.partial");
+  }
+  EXPECT_TRUE(std::filesystem::exists(path_ + ".hnsw")) << "after " << opens << " short opens";
+  EXPECT_LE(opens, 4);
+  EXPECT_TRUE(saw_partial || opens == 1);
+  EXPECT_FALSE(std::filesystem::exists(path_ + ".hnsw.partial"));  // removed once complete
+  auto s = Open(VectorBackend::kAuto);
+  EXPECT_EQ(Stats(s.get()).ann_source, "sidecar");
+  EXPECT_EQ(Stats(s.get()).ann_rows, n);
+  EXPECT_TRUE(s->Verify().ok());
+}
+
 }  // namespace
 }  // namespace stratamem

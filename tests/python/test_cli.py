@@ -203,7 +203,7 @@ def test_clear_needs_user_and_yes(db: Path) -> None:
     assert len(run_json("list", "--user", "dan", "--all", db=db)) == 2  # nothing deleted
     assert_one_line_error(run_cli("clear", "--yes", db=db, expect=None), 2, "--user")
     assert run_json("clear", "--user", "dan", "--session", "s", "--yes", db=db) == {"deleted": 1}
-    assert run_cli("clear", "--user", "dan", "--yes", db=db).stdout.startswith("deleted 1 memories")
+    assert run_cli("clear", "--user", "dan", "--yes", db=db).stdout.startswith("deleted 1 memory (")
     assert run_json("list", "--user", "dan", "--all", db=db) == []
 
 
@@ -370,7 +370,13 @@ def test_missing_store_is_not_created(tmp_path: Path) -> None:
     for args in (("list", "--user", "u"), ("search", "x", "--user", "u"), ("stats",), ("get", "id")):
         assert_one_line_error(run_cli(*args, db=missing, expect=None), 6, "no store")
     assert not missing.exists()
-    assert_one_line_error(run_cli("add", "x", "--user", "u", db=tmp_path / "no" / "such" / "dir.db", expect=None), 6)
+    # A write creates the missing parent directories (docs/agents.md's `--db ~/.stratamem/...`)...
+    fresh = tmp_path / "no" / "such" / "dir.db"
+    run_cli("add", "x", "--user", "u", db=fresh)
+    assert [r["content"] for r in run_json("list", "--user", "u", db=fresh)] == ["x"]
+    # ...but not through a plain file.
+    (tmp_path / "plain").write_text("not a directory")
+    assert_one_line_error(run_cli("add", "x", "--user", "u", db=tmp_path / "plain" / "x.db", expect=None), 6)
 
 
 def test_binary_without_model_dir_says_how_to_set_it(db: Path) -> None:

@@ -172,8 +172,8 @@ def test_other_sqlite_database_is_not_taken_over(tmp_path, model_dir):
     _assert_refused_untouched(path, model_dir, StoreError)
 
 
+# A missing parent directory is created (tests/python/test_damaged_files.py).
 @pytest.mark.parametrize("make_path", [
-    lambda tmp: tmp / "missing-dir" / "x.db",
     lambda tmp: tmp / "a-file.txt" / "x.db",
     lambda tmp: tmp,  # a directory
 ])

@@ -148,7 +148,7 @@ def test_tool_errors_and_protocol_errors(db: Path) -> None:
                 ("memory_save", {}, "missing content"),
                 ("memory_save", {"content": ""}, "must not be empty"),
                 ("memory_save", {"content": "x", "importance": 2}, "at most 1"),
-                ("memory_save", {"content": "x", "colour": "red"}, "unknown field colour"),
+                ("memory_save", {"content": "x", "colour": "red"}, "colour: unknown field"),
                 ("memory_save", {"content": "x", "scope": "galaxy"}, "must be one of"),
                 ("memory_save", {"content": "fact", "scope": "session"}, "without --session"),
                 ("memory_search", {"query": "x", "top_k": 0}, "at least 1"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,3 +91,110 @@ def test_search_and_get_all_follow_the_visibility_rule(shared_mem, batch, querie
         hybrid = shared_mem.search(word, **ctx, top_k=len(saved) + 1)
         assert {h.id for h in hybrid} <= want
         assert all(h.user_id == ctx["user_id"] for h in hybrid)
+
+
+# --- random operation sequences against a plain model, every read path -------------------------
+
+def soak() -> bool:
+    import os
+    return os.environ.get("STRATAMEM_SOAK") == "1"
+
+
+class Model:
+    """The scope rules as a dictionary: id -> (scope, owner ids, content, live)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[str, dict, str]] = {}
+        self.retired: dict[str, str] = {}  # superseded memory id -> its user (kept as history)
+
+    def visible_ids(self, viewer: dict) -> set[str]:
+        return {mid for mid, (scope, owner, _) in self.rows.items() if visible(scope, owner, viewer)}
+
+
+def random_ctx(rng, scope: str) -> dict:
+    return {
+        "user_id": rng.choice(USERS),
+        "session_id": rng.choice(SESSIONS) if scope != "user" or rng.random() < 0.3 else None,
+        "agent_id": rng.choice(AGENTS) if scope == "agent" or rng.random() < 0.2 else None,
+        "turn_id": rng.choice(TURNS) if scope == "turn" or rng.random() < 0.2 else None,
+    }
+
+
+def random_viewer(rng) -> dict:
+    return {"user_id": rng.choice(USERS), "session_id": rng.choice([None, *SESSIONS]),
+            "agent_id": rng.choice([None, *AGENTS]), "turn_id": rng.choice([None, *TURNS])}
+
+
+def check_reads(m, model: Model, viewer: dict, word: str, ns: str) -> int:
+    """Every read path from `viewer` against the model; returns reads done."""
+    want = model.visible_ids(viewer)
+    ctx = namespaced(viewer, ns)
+    assert {r.id for r in m.get_all(**ctx)} == want
+    n = max(1, len(model.rows))
+    assert {h.id for h in m.search(word, **ctx, top_k=n, mode="vector")} == want
+    for mode in ("text", "hybrid"):
+        hits = m.search(word, **ctx, top_k=n, mode=mode)
+        assert {h.id for h in hits} <= want and all(h.user_id == ctx["user_id"] for h in hits)
+    assert m.stats(**ctx)["total"] == len(want)
+    for mid in list(want)[:2]:
+        record = m.get(mid)
+        assert record.user_id == ctx["user_id"] and record.content == model.rows[mid][2]
+        assert all(v.user_id == ctx["user_id"] for v in m.history(mid))
+    return 6
+
+
+def test_random_operations_never_leak_across_users_or_scopes(tmp_path):
+    """A few thousand random saves, updates, supersedes, deletes and clears
+    (100,000+ under `make soak`), each followed by reads on every path."""
+    import random
+
+    from stratamem import NotFoundError, SyncMemory
+
+    rng = random.Random(20261209)
+    ops_wanted = 100_000 if soak() else 3_000
+    done_ops = reads = 0
+    with SyncMemory(db_path=str(tmp_path / "ops.db"), embedder_backend="hash", vector_dimension=64) as m:
+        while done_ops < ops_wanted:
+            ns = uuid.uuid4().hex[:8]  # a fresh world every 200 operations keeps each search small
+            model = Model()
+            for _ in range(200):
+                op = rng.random()
+                if op < 0.45 or not model.rows:
+                    scope = rng.choice(["user", "session", "agent", "turn"])
+                    ctx = random_ctx(rng, scope)
+                    text = " ".join(rng.sample(WORDS, rng.randint(1, 3))) + f" {rng.randrange(10**6)}"
+                    mid = m.save(text, scope=scope, dedup=False, **namespaced(ctx, ns))
+                    model.rows[mid] = (scope, ctx, text)
+                elif op < 0.6:
+                    mid = rng.choice(list(model.rows))
+                    text = " ".join(rng.sample(WORDS, 2)) + f" v{rng.randrange(10**6)}"
+                    m.update(mid, text)
+                    scope, ctx, _ = model.rows[mid]
+                    model.rows[mid] = (scope, ctx, text)
+                elif op < 0.7:
+                    old = rng.choice(list(model.rows))
+                    scope, ctx, _ = model.rows.pop(old)
+                    model.retired[old] = ctx["user_id"]
+                    text = " ".join(rng.sample(WORDS, 2)) + f" s{rng.randrange(10**6)}"
+                    new = m.supersede(old, text, **namespaced(ctx, ns), scope=scope)
+                    model.rows[str(new)] = (scope, ctx, text)
+                elif op < 0.8:
+                    mid = rng.choice(list(model.rows))
+                    m.delete(mid)
+                    del model.rows[mid]
+                    with pytest.raises(NotFoundError):
+                        m.get(mid)
+                elif op < 0.83:
+                    viewer = {"user_id": rng.choice(USERS), "session_id": None, "agent_id": None, "turn_id": None}
+                    gone = {mid for mid, (_, owner, _) in model.rows.items() if owner["user_id"] == viewer["user_id"]}
+                    retired = {mid for mid, user in model.retired.items() if user == viewer["user_id"]}
+                    assert m.clear(**namespaced(viewer, ns)) == len(gone) + len(retired)  # memories, not versions
+                    for mid in gone:
+                        del model.rows[mid]
+                    for mid in retired:
+                        del model.retired[mid]
+                else:
+                    reads += check_reads(m, model, random_viewer(rng), rng.choice(WORDS), ns)
+                done_ops += 1
+            reads += check_reads(m, model, random_viewer(rng), rng.choice(WORDS), ns)
+    print(f"\nproperty test: {done_ops} operations, {reads} reads checked against the model")

@@ -46,7 +46,8 @@ int RunClear(bool yes, const CommonOptions& common) {
   if (common.json) {
     std::printf("%s\n", Dump(Json{{"deleted", *deleted}}).c_str());
   } else {
-    std::printf("deleted %lld memories (%s)\n", static_cast<long long>(*deleted), ClearTarget(c).c_str());
+    std::printf("deleted %lld %s (%s)\n", static_cast<long long>(*deleted), *deleted == 1 ? "memory" : "memories",
+                ClearTarget(c).c_str());
   }
   return kExitOk;
 }

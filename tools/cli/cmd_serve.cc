@@ -48,6 +48,10 @@ CommandFn RegisterServe(CLI::App& app, CommonOptions& common) {
   sub->add_option("--threads", options->threads, "Worker threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  sub->add_option("--max-queue", options->max_queue,
+                  "Connections that may wait for a worker; past it a request gets 503 with Retry-After")
+      ->check(CLI::Range(size_t{1}, size_t{100000}))
+      ->capture_default_str();
   sub->add_option("--upstream-timeout", options->upstream_timeout_seconds, "Seconds for one upstream call")
       ->check(CLI::Range(1.0, 3600.0))
       ->capture_default_str();

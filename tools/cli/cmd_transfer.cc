@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <string>
 #include <tuple>
+#include <unordered_set>
 
 #include "cli/common.h"
 #include "cli/errors.h"
@@ -39,7 +41,8 @@ int RunExport(const ExportArgs& args, const CommonOptions& common) {
   request.visible_only = false;
   request.include_history = true;  // every version: the export is the whole history
   request.limit = kExportPage;
-  int64_t count = 0;
+  int64_t count = 0;                    // lines (versions)
+  std::unordered_set<std::string> ids;  // memories
   for (;;) {
     auto page = store->List(request);
     if (!page.ok()) return ReportError(page.status(), common.json);
@@ -52,14 +55,17 @@ int RunExport(const ExportArgs& args, const CommonOptions& common) {
       }
       out << Dump(line) << '\n';
       ++count;
+      ids.insert(record.id);
     }
     if (static_cast<int>(page->size()) < kExportPage) break;
     request.offset += kExportPage;
   }
   out.flush();
   if (!out) return ReportError(Status::IOError("writing '" + args.out + "' failed"), common.json);
-  std::fprintf(stderr, "stratamem: exported %lld memories to %s\n", static_cast<long long>(count),
-               args.out == "-" ? "stdout" : args.out.c_str());
+  long long memories = static_cast<long long>(ids.size());
+  std::string versions = count == memories ? "" : " (" + std::to_string(count) + " versions)";
+  std::fprintf(stderr, "stratamem: exported %lld %s%s to %s\n", memories, memories == 1 ? "memory" : "memories",
+               versions.c_str(), args.out == "-" ? "stdout" : args.out.c_str());
   return kExitOk;
 }
 

@@ -39,9 +39,25 @@ size_t CodePoints(const std::string& s) {
   return n;
 }
 
+// The schema a local "$ref" points to, or null.
+const Json* Resolve(const Json& schema, const Json* root) {
+  auto ref = schema.find("$ref");
+  if (ref == schema.end()) return &schema;
+  if (root == nullptr || !ref->is_string()) return nullptr;
+  std::string pointer = ref->get<std::string>();
+  if (pointer.rfind("#", 0) != 0) return nullptr;
+  const Json* at = root;
+  Json::json_pointer p(pointer.substr(1));
+  if (!at->contains(p)) return nullptr;
+  return &(*at)[p];
+}
+
 }  // namespace
 
-std::string CheckAgainstSchema(const Json& value, const Json& schema, const std::string& path) {
+std::string CheckAgainstSchema(const Json& value, const Json& given, const std::string& path, const Json* root) {
+  const Json* resolved = Resolve(given, root);
+  if (resolved == nullptr) return path + ": unresolvable schema reference";
+  const Json& schema = *resolved;
   if (auto type = schema.find("type"); type != schema.end()) {
     bool ok = false;
     if (type->is_string()) {
@@ -64,6 +80,9 @@ std::string CheckAgainstSchema(const Json& value, const Json& schema, const std:
     if (auto max = schema.find("maximum"); max != schema.end() && x > max->get<double>()) {
       return path + ": must be at most " + max->dump();
     }
+    if (auto max = schema.find("exclusiveMaximum"); max != schema.end() && x >= max->get<double>()) {
+      return path + ": must be less than " + max->dump();
+    }
   }
   if (value.is_string()) {
     size_t len = CodePoints(value.get<std::string>());
@@ -78,7 +97,7 @@ std::string CheckAgainstSchema(const Json& value, const Json& schema, const std:
     auto items = schema.find("items");
     for (size_t i = 0; i < value.size(); ++i) {
       if (items != schema.end()) {
-        std::string error = CheckAgainstSchema(value[i], *items, path + "[" + std::to_string(i) + "]");
+        std::string error = CheckAgainstSchema(value[i], *items, path + "[" + std::to_string(i) + "]", root);
         if (!error.empty()) return error;
       }
       if (schema.value("uniqueItems", false)) {
@@ -101,10 +120,11 @@ std::string CheckAgainstSchema(const Json& value, const Json& schema, const std:
     for (const auto& [name, item] : value.items()) {
       auto prop = props.find(name);
       if (prop == props.end()) {
-        if (closed) return path + ": unknown field " + name;
+        if (closed) return (path == "arguments" || path.empty() ? name : path + "." + name) + ": unknown field";
         continue;
       }
-      std::string error = CheckAgainstSchema(item, *prop, path == "arguments" ? name : path + "." + name);
+      bool top = path == "arguments" || path.empty();
+      std::string error = CheckAgainstSchema(item, *prop, top ? name : path + "." + name, root);
       if (!error.empty()) return error;
     }
   }

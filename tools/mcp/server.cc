@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "mcp/tool_schemas.h"
+#include "stratamem/limits.h"
 
 namespace stratamem::mcp {
 namespace {
@@ -33,6 +34,16 @@ std::optional<std::string> Server::HandleLine(const std::string& line) {
   if (IsBlank(line)) return std::nullopt;
   std::optional<Json> message = ParseLine(line);
   if (!message) return Serialize(MakeError(nullptr, {kParseError, "parse error: not valid JSON"}));
+  if (JsonNestingDepth(line) > kMaxJsonDepth) {
+    // Parsing is iterative and safe; what follows (schema checks, dumps) recurses.
+    Json id = nullptr;
+    if (message->is_object()) {
+      auto it = message->find("id");
+      if (it != message->end() && (it->is_string() || it->is_number_integer())) id = *it;
+    }
+    return Serialize(MakeError(id, {kInvalidParams, "the message is nested deeper than " +
+                                                        std::to_string(kMaxJsonDepth) + " levels"}));
+  }
   if (!message->is_array()) {
     Json response = HandleMessage(*message, /*in_batch=*/false);
     if (response.is_null()) return std::nullopt;
@@ -58,6 +69,20 @@ std::optional<std::string> Server::HandleLine(const std::string& line) {
 
 Json Server::HandleMessage(const Json& message, bool in_batch) {
   Incoming in = Classify(message);
+  // No exception may end the server: whatever a handler throws becomes this
+  // request's error (a notification's is only logged) and the next line is read.
+  try {
+    return Answer(in, in_batch);
+  } catch (const std::exception& e) {
+    *log_ << "stratamem mcp: internal error handling " << in.method << ": " << e.what() << "\n";
+  } catch (...) {
+    *log_ << "stratamem mcp: internal error handling " << in.method << "\n";
+  }
+  if (in.kind != Incoming::Kind::kRequest) return nullptr;
+  return MakeError(in.id, {kInternalError, "internal error"});
+}
+
+Json Server::Answer(const Incoming& in, bool in_batch) {
   switch (in.kind) {
     case Incoming::Kind::kInvalid:
       return MakeError(in.id, in.error);
@@ -143,7 +168,12 @@ std::optional<Json> Server::Initialize(const Json& params, RpcError* error) {
   protocol_version_ = version;
   std::string client = "unknown client";
   if (auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
-    client = info->value("name", client) + " " + info->value("version", "");
+    // Only for the log: fields of another type are described, not trusted.
+    auto text = [&](const char* key) {
+      auto it = info->find(key);
+      return it != info->end() && it->is_string() ? it->get<std::string>() : std::string("?");
+    };
+    client = text("name") + " " + text("version");
   }
   *log_ << "stratamem mcp: initialized by " << client << " (protocol " << version << ")\n";
   Json result = {{"protocolVersion", version},
@@ -184,7 +214,12 @@ std::optional<Json> Server::CallTool(const Json& params, RpcError* error) {
 int Server::Run(std::istream& in, std::ostream& out) {
   std::string line;
   while (std::getline(in, line)) {
-    std::optional<std::string> reply = HandleLine(line);
+    std::optional<std::string> reply;
+    try {
+      reply = HandleLine(line);
+    } catch (...) {  // e.g. bad_alloc on a huge batch: answer, keep serving
+      reply = Serialize(MakeError(nullptr, {kInternalError, "internal error"}));
+    }
     if (!reply) continue;
     out << *reply << '\n';
     out.flush();

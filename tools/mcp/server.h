@@ -44,6 +44,7 @@ class Server {
  private:
   // One message (a line or a batch element): its response, or null for none.
   Json HandleMessage(const Json& message, bool in_batch);
+  Json Answer(const Incoming& in, bool in_batch);  // HandleMessage without the catch
   // A request's result, or nullopt with *error set.
   std::optional<Json> Dispatch(const std::string& method, const Json& params, RpcError* error);
   std::optional<Json> Initialize(const Json& params, RpcError* error);

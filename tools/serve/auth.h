@@ -20,7 +20,9 @@ namespace stratamem::serve {
 // True when a and b are equal; the time taken depends only on their lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
-// True for 127.0.0.0/8, ::1 and "localhost".
+// True when every address `host` resolves to (a literal, or a name looked up
+// with getaddrinfo, as the bind will) is in 127.0.0.0/8 or is ::1 (or
+// ::ffff:127.x.y.z). A name that does not resolve is not loopback.
 bool IsLoopbackHost(const std::string& host);
 
 // InvalidArgument when `host` is not loopback and `token` is empty.

@@ -35,22 +35,30 @@ bool IsPlaceholder(const std::string& content) {
   return n == "..." || n == "<fact>" || n == "fact" || n == "content";
 }
 
-// A message's text: a string, or the text parts of a list of parts.
-std::string TextOf(const Json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (!content.is_array()) return out;
+// A message's text parts: a string, or the text parts of a list of parts.
+std::vector<std::string> PartsOf(const Json& content) {
+  std::vector<std::string> parts;
+  if (content.is_string()) parts.push_back(content.get<std::string>());
+  if (!content.is_array()) return parts;
   for (const Json& part : content) {
-    const Json* text = nullptr;
     if (part.is_string()) {
-      text = &part;
-    } else if (part.is_object() && part.value("type", "") == "text" && part.contains("text") &&
-               part["text"].is_string()) {
-      text = &part["text"];
+      parts.push_back(part.get<std::string>());
+    } else if (part.is_object()) {
+      auto text = part.find("text");
+      auto type = part.find("type");
+      if (type != part.end() && *type == "text" && text != part.end() && text->is_string()) {
+        parts.push_back(text->get<std::string>());
+      }
     }
-    if (text == nullptr) continue;
+  }
+  return parts;
+}
+
+std::string TextOf(const Json& content) {
+  std::string out;
+  for (const std::string& part : PartsOf(content)) {
     if (!out.empty()) out += '\n';
-    out += text->get<std::string>();
+    out += part;
   }
   return out;
 }
@@ -128,6 +136,17 @@ ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext&
   }
   plan.instruct = !JsonFormat(request);
 
+  // Echo check input: everything the model was given that it did not write,
+  // as the client sent it (before recalled memories are injected, as in Python).
+  plan.given.AddText(protocol::MemoryInstruction());
+  for (const Json& message : *messages) {
+    if (!message.is_object()) continue;
+    auto role = message.find("role");
+    if (role != message.end() && *role == "assistant") continue;
+    auto content = message.find("content");
+    if (content != message.end()) plan.given.AddMessage(PartsOf(*content));
+  }
+
   // 1. Inject: the latest user message's text is the query.
   Json* user_message = nullptr;
   for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
@@ -156,14 +175,6 @@ ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext&
     }
   }
 
-  // Echo check input: everything the model was given that it did not write.
-  plan.request_texts = std::string(protocol::MemoryInstruction());
-  for (const Json& message : *messages) {
-    if (message.is_object() && message.value("role", "") != "assistant") {
-      plan.request_texts += "\n" + TextOf(message.value("content", Json()));
-    }
-  }
-
   // 2. Instruct: appended to the first system/developer message, else a new one.
   if (plan.instruct) {
     std::string instruction(protocol::MemoryInstruction());
@@ -182,29 +193,8 @@ ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext&
 }
 
 std::vector<protocol::Fact> OwnFacts(const protocol::ReplyParse& parse, const ChatPlan& plan) {
-  std::vector<std::string> own;
-  bool echoed = false;
-  for (const std::string& block : parse.blocks) {
-    size_t a = block.find_first_not_of(" \t\r\n"), b = block.find_last_not_of(" \t\r\n");
-    if (a != std::string::npos && plan.request_texts.find(block.substr(a, b - a + 1)) != std::string::npos) {
-      echoed = true;
-    } else {
-      own.push_back(block);
-    }
-  }
-  std::vector<protocol::Fact> facts;
-  if (!echoed) {
-    facts = parse.facts;
-  } else {
-    protocol::BlockParse reparsed;
-    for (size_t i = 0; i < own.size(); ++i) {
-      bool closed = !(parse.unclosed && i + 1 == own.size() && own[i] == parse.blocks.back());
-      protocol::ParseBlockBody(own[i], closed, {}, &reparsed);
-    }
-    facts = std::move(reparsed.facts);
-  }
   std::vector<protocol::Fact> kept;
-  for (protocol::Fact& fact : facts) {
+  for (protocol::Fact& fact : plan.given.OwnFacts(parse.facts)) {
     if (!IsPlaceholder(fact.content)) kept.push_back(std::move(fact));
   }
   return kept;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stratamem/stratamem.h"
+#include "protocol/echo_guard.h"
 #include "protocol/stream_filter.h"
 #include "serve/server.h"
 
@@ -28,7 +29,7 @@ struct ChatPlan {
   bool instruct = false;       // the model was asked for a block: strip and store
   bool stream = false;
   std::string model;
-  std::string request_texts;   // what the model was given (echoed blocks are not its own)
+  protocol::EchoGuard given;    // what the model was given (facts echoed from it are not its own)
   std::vector<MemoryRecord> recalled;
 };
 
@@ -40,8 +41,8 @@ ChatPlan PlanChat(nlohmann::json request, const ScopeContext& context, const Ser
 // returns the first choice's parse, echoed blocks removed.
 protocol::ReplyParse StripCompletion(nlohmann::json* response, const ChatPlan& plan);
 
-// The facts of `parse` minus those from blocks the reply only echoed from
-// the request (see ChatPlan::request_texts).
+// The facts of `parse` minus those the reply only echoed from the request
+// (protocol/echo_guard.h) and the instruction's placeholders.
 std::vector<protocol::Fact> OwnFacts(const protocol::ReplyParse& parse, const ChatPlan& plan);
 
 // Step 5: saves the facts (one transaction), superseding the memory a fact's

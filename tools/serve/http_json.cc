@@ -1,5 +1,7 @@
 #include "serve/http_json.h"
 
+#include <memory>
+
 namespace stratamem::serve {
 
 void SendJson(httplib::Response& res, int status, const Json& body) {
@@ -27,8 +29,64 @@ void SendStatus(httplib::Response& res, const Status& status) {
   SendError(res, http, Status::CodeName(status.code()), status.message());
 }
 
+void SendErrorAndClose(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  auto text = std::make_shared<std::string>(
+      Json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false, Json::error_handler_t::replace));
+  res.status = status;
+  res.set_header("Connection", "close");
+  res.set_content_provider(text->size(), "application/json",
+                           [text](size_t offset, size_t length, httplib::DataSink& sink) {
+                             sink.write(text->data() + offset, length);
+                             return false;  // "failed": httplib closes the connection
+                           });
+}
+
+httplib::Server::HandlerWithContentReader WithBody(size_t max_bytes, httplib::Server::Handler handler) {
+  return [max_bytes, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                                   const httplib::ContentReader& reader) {
+    std::string body;
+    bool too_large = false;
+    uint64_t discarded = 0;
+    // Past the limit nothing more is kept; up to kDrainFactor times the limit
+    // is still read and dropped, so a client that is still sending reads our
+    // 413 instead of a reset. Beyond that the connection is cut.
+    constexpr uint64_t kDrainFactor = 8;
+    bool read = reader([&](const char* data, size_t size) {
+      if (!too_large && body.size() + size <= max_bytes) {
+        body.append(data, size);
+        return true;
+      }
+      if (!too_large) {
+        too_large = true;
+        body.clear();
+        body.shrink_to_fit();
+      }
+      discarded += size;
+      return discarded <= kDrainFactor * max_bytes;
+    });
+    if (too_large || res.status == 413) {
+      return SendErrorAndClose(res, 413, "PayloadTooLarge",
+                               "request body larger than " + std::to_string(max_bytes) + " bytes (--max-body-bytes)");
+    }
+    if (!read) return SendErrorAndClose(res, 400, "BadRequest", "the request body could not be read");
+    res.status = -1;
+    httplib::Request with_body = req;
+    with_body.body = std::move(body);
+    handler(with_body, res);
+  };
+}
+
 bool ParseJsonObject(const httplib::Request& req, httplib::Response& res, Json* out) {
-  *out = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  return ParseJsonObject(req.body, res, out);
+}
+
+bool ParseJsonObject(const std::string& text, httplib::Response& res, Json* out) {
+  if (JsonNestingDepth(text) > kMaxJsonDepth) {
+    SendError(res, 400, "InvalidJSON",
+              "the request body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return false;
+  }
+  *out = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (out->is_discarded()) {
     SendError(res, 400, "InvalidJSON", "the request body is not valid JSON");
     return false;

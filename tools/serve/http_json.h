@@ -21,8 +21,21 @@ void SendError(httplib::Response& res, int status, const std::string& code, cons
 // The engine's error classes as HTTP: InvalidArgument 400, NotFound 404, ...
 void SendStatus(httplib::Response& res, const Status& status);
 
-// Parses the request body as a JSON object; on failure sends 400 and returns false.
+// Sends the error and closes the connection after it (the response's content
+// provider reports failure once written): for answers given before the body
+// was read, whose unread bytes must never be taken for the next request.
+void SendErrorAndClose(httplib::Response& res, int status, const std::string& code, const std::string& message);
+
+// Wraps a route handler so that its body is read here, chunked or not, up to
+// `max_bytes`: past the limit nothing more is buffered, the rest is drained
+// (dropped) up to 8 x the limit, and the answer is 413 with the connection
+// closed. The handler sees the body in req.body as usual.
+httplib::Server::HandlerWithContentReader WithBody(size_t max_bytes, httplib::Server::Handler handler);
+
+// Parses the request body as a JSON object; on failure sends 400 and returns
+// false. JSON nested deeper than kMaxJsonDepth is refused (400) before parsing.
 bool ParseJsonObject(const httplib::Request& req, httplib::Response& res, Json* out);
+bool ParseJsonObject(const std::string& text, httplib::Response& res, Json* out);
 
 // Reads an optional string field ("" when absent or null); false (and 400
 // sent) when present with another type.

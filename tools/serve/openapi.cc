@@ -1,5 +1,6 @@
 #include "serve/openapi.h"
 
+#include "mcp/schema_check.h"
 #include "stratamem/stratamem.h"
 
 namespace stratamem::serve {
@@ -11,7 +12,7 @@ constexpr std::string_view kDocument = R"JSON({
   "info": {
     "title": "stratamem serve",
     "version": "0.1.0",
-    "description": "Persistent memory over HTTP: a REST API for memories and an OpenAI-compatible chat proxy that recalls and stores memories. The tenant is the X-Stratamem-User header (or the body's / query's user_id); a tenant only sees its own memories. Other /v1/* routes are passed through to the upstream unchanged."
+    "description": "Persistent memory over HTTP: a REST API for memories and an OpenAI-compatible chat proxy that recalls and stores memories. The tenant is the X-Stratamem-User header (or the body's / query's user_id); a tenant only sees its own memories. Other /v1/* routes are passed through to the upstream unchanged. Request bodies are JSON objects nested at most 32 levels, of at most --max-body-bytes (413 past it, chunked or not); a body that does not match its schema gets 400 naming the field."
   },
   "servers": [{"url": "http://127.0.0.1:8787"}],
   "security": [{}, {"bearer": []}, {"stratamemToken": []}],
@@ -44,9 +45,9 @@ constexpr std::string_view kDocument = R"JSON({
           {"name": "session_id", "in": "query", "schema": {"type": "string"}},
           {"name": "agent_id", "in": "query", "schema": {"type": "string"}},
           {"name": "turn_id", "in": "query", "schema": {"type": "string"}},
-          {"name": "scope", "in": "query", "description": "levels, comma-separated", "schema": {"type": "string"}},
-          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+          {"name": "scope", "in": "query", "description": "levels, comma-separated", "schema": {"type": "string", "pattern": "^((user|session|agent|turn)(,(user|session|agent|turn))*)?$"}},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1000000}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1000000}},
           {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["visible", "all"]}}
         ],
         "responses": {
@@ -82,10 +83,11 @@ constexpr std::string_view kDocument = R"JSON({
                                "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/v1/stats": {
-      "get": {"summary": "Counts of what the scope ids can see", "operationId": "stats",
-              "parameters": [{"$ref": "#/components/parameters/User"}, {"name": "user_id", "in": "query", "schema": {"type": "string"}}],
+      "get": {"summary": "Counts of what the scope ids can see (view=store: the whole store's figures, on a server with a token)", "operationId": "stats",
+              "parameters": [{"$ref": "#/components/parameters/User"}, {"name": "user_id", "in": "query", "schema": {"type": "string"}},
+                             {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["tenant", "store"]}}],
               "responses": {"200": {"description": "counts", "content": {"application/json": {"schema": {"type": "object"}}}},
-                            "400": {"$ref": "#/components/responses/Error"}}}
+                            "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}
     },
     "/v1/chat/completions": {
       "post": {
@@ -116,18 +118,34 @@ constexpr std::string_view kDocument = R"JSON({
     "schemas": {
       "Scope": {"type": "string", "enum": ["user", "session", "agent", "turn"]},
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
-      "SaveRequest": {"type": "object", "required": ["content"], "properties": {
-        "content": {"type": "string"}, "user_id": {"type": "string"}, "session_id": {"type": "string"},
-        "agent_id": {"type": "string"}, "turn_id": {"type": "string"}, "scope": {"$ref": "#/components/schemas/Scope"},
-        "importance": {"type": "number", "minimum": 0, "maximum": 1}, "metadata": {"type": "object"},
-        "source_agent": {"type": "string"}, "dedup": {"type": "boolean"}}},
-      "UpdateRequest": {"type": "object", "properties": {"content": {"type": "string"}, "importance": {"type": "number"}, "metadata": {"type": "object"}}},
-      "SearchRequest": {"type": "object", "required": ["query"], "properties": {
-        "query": {"type": "string"}, "user_id": {"type": "string"}, "session_id": {"type": "string"},
-        "agent_id": {"type": "string"}, "turn_id": {"type": "string"}, "top_k": {"type": "integer", "minimum": 1, "maximum": 1000},
-        "min_score": {"type": "number"}, "mode": {"type": "string", "enum": ["hybrid", "vector", "text"]},
+      "SaveRequest": {"type": "object", "required": ["content"], "additionalProperties": false, "properties": {
+        "content": {"$ref": "#/components/schemas/Content"}, "user_id": {"$ref": "#/components/schemas/Id"},
+        "session_id": {"$ref": "#/components/schemas/Id"}, "agent_id": {"$ref": "#/components/schemas/Id"},
+        "turn_id": {"$ref": "#/components/schemas/Id"}, "scope": {"$ref": "#/components/schemas/Scope", "description": "session, agent and turn levels need the session id (and the agent or turn id), from the body or the X-Stratamem-* headers"},
+        "importance": {"type": "number", "minimum": 0, "maximum": 1}, "metadata": {"$ref": "#/components/schemas/Metadata"},
+        "source_agent": {"$ref": "#/components/schemas/Id"}, "dedup": {"type": "boolean"}}},
+      "UpdateRequest": {"type": "object", "additionalProperties": false,
+        "anyOf": [{"required": ["content"]}, {"required": ["importance"]}, {"required": ["metadata"]}], "properties": {
+        "content": {"$ref": "#/components/schemas/Content"}, "importance": {"type": "number", "minimum": 0, "maximum": 1},
+        "metadata": {"type": "object", "description": "replaces the memory's metadata"}, "user_id": {"$ref": "#/components/schemas/Id"},
+        "session_id": {"$ref": "#/components/schemas/Id"}, "agent_id": {"$ref": "#/components/schemas/Id"},
+        "turn_id": {"$ref": "#/components/schemas/Id"}}},
+      "SearchRequest": {"type": "object", "required": ["query"], "additionalProperties": false, "properties": {
+        "query": {"$ref": "#/components/schemas/Content"}, "user_id": {"$ref": "#/components/schemas/Id"},
+        "session_id": {"$ref": "#/components/schemas/Id"}, "agent_id": {"$ref": "#/components/schemas/Id"},
+        "turn_id": {"$ref": "#/components/schemas/Id"}, "top_k": {"type": "integer", "minimum": 1, "maximum": 1000},
+        "min_score": {"type": "number", "minimum": 0, "maximum": 1}, "mode": {"type": "string", "enum": ["hybrid", "vector", "text"]},
         "diversity": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
-        "scopes": {"type": "array", "items": {"$ref": "#/components/schemas/Scope"}}, "filters": {"type": "object"}}},
+        "scopes": {"type": ["array", "string"], "description": "levels: a list, or one string with commas",
+                   "items": {"$ref": "#/components/schemas/Scope"}, "pattern": "^((user|session|agent|turn)(,(user|session|agent|turn))*)?$"},
+        "filters": {"type": "object", "description": "metadata fields that must equal these values",
+                    "propertyNames": {"minLength": 1, "pattern": "^[^\"]+$"},
+                    "additionalProperties": {"type": ["string", "number", "boolean", "null"]}}}},
+      "Content": {"type": "string", "minLength": 1, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+                  "description": "UTF-8 text with a non-space character and no NUL; at most 32 KiB (max_content_bytes) as UTF-8"},
+      "Id": {"type": ["string", "null"], "pattern": "^([^\\u0000]*[^\\s\\u0000][^\\u0000]*)?$",
+             "description": "at most 256 bytes as UTF-8, no NUL, not only white space; empty or null: not given"},
+      "Metadata": {"type": ["object", "null"], "description": "any JSON object: at most 65536 bytes as compact JSON, nested at most 32 levels"},
       "Saved": {"type": "object", "properties": {"id": {"type": "string"}, "merged": {"type": "boolean"}, "memory": {"$ref": "#/components/schemas/Memory"}}},
       "Memory": {"type": "object", "properties": {
         "id": {"type": "string"}, "content": {"type": "string"}, "scope": {"$ref": "#/components/schemas/Scope"},
@@ -151,6 +169,16 @@ constexpr std::string_view kDocument = R"JSON({
 }  // namespace
 
 std::string_view OpenApiDocument() { return kDocument; }
+
+const nlohmann::json& OpenApiJson() {
+  static const nlohmann::json document = nlohmann::json::parse(kDocument);
+  return document;
+}
+
+std::string CheckBody(const nlohmann::json& body, const std::string& schema_name) {
+  const nlohmann::json& root = OpenApiJson();
+  return mcp::CheckAgainstSchema(body, root["components"]["schemas"][schema_name], "", &root);
+}
 
 void RegisterOpenApiRoute(httplib::Server& server) {
   server.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {

@@ -1,6 +1,7 @@
 #include "serve/proxy.h"
 
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -8,6 +9,7 @@
 
 #include "serve/auth.h"
 #include "serve/chat_memory.h"
+#include "serve/chat_request.h"
 #include "serve/http_json.h"
 #include "serve/sse.h"
 #include "serve/upstream.h"
@@ -106,6 +108,43 @@ httplib::Request UpstreamRequest(const ServeContext& ctx, const httplib::Request
   return out;
 }
 
+// The SSE relay of StreamReply: false when the client went away.
+bool Relay(const ServeContext& ctx, UpstreamCall* call, const std::shared_ptr<ChatPlan>& plan,
+           httplib::DataSink& sink) {
+  SseReader reader;
+  StreamRewriter rewriter(plan->instruct);
+  bool completed = false;
+  auto finish = [&] {
+    if (completed) return true;
+    completed = true;
+    std::string rest = rewriter.Finish();
+    StoreFacts(ctx, *plan, OwnFacts(rewriter.first(), *plan));
+    return rest.empty() || sink.write(rest.data(), rest.size());
+  };
+  for (bool done = false; !done;) {
+    for (const std::string& piece : call->Next(&done)) {
+      for (const std::string& data : reader.Feed(piece)) {
+        std::string out;
+        if (data == "[DONE]") {
+          if (!finish()) return false;
+          out = SseEvent("[DONE]");
+        } else {
+          out = rewriter.OnEvent(data);
+        }
+        if (!out.empty() && !sink.write(out.data(), out.size())) return false;  // client gone
+      }
+    }
+  }
+  bool failed;
+  {
+    std::lock_guard<std::mutex> lock(call->mu);
+    failed = !call->error.empty();
+  }
+  if (!failed && !finish()) return false;  // ended without [DONE]: still a whole reply
+  sink.done();
+  return true;
+}
+
 // Streams the upstream's SSE to the client through the rewriter; stores the
 // first choice's facts when the stream completed (a cut stream stores nothing).
 void StreamReply(const ServeContext& ctx, std::shared_ptr<UpstreamCall> call, std::shared_ptr<ChatPlan> plan,
@@ -114,38 +153,14 @@ void StreamReply(const ServeContext& ctx, std::shared_ptr<UpstreamCall> call, st
   res.set_chunked_content_provider(
       "text/event-stream",
       [&ctx, call, plan](size_t, httplib::DataSink& sink) {
-        SseReader reader;
-        StreamRewriter rewriter(plan->instruct);
-        bool completed = false;
-        auto finish = [&] {
-          if (completed) return true;
-          completed = true;
-          std::string rest = rewriter.Finish();
-          StoreFacts(ctx, *plan, OwnFacts(rewriter.first(), *plan));
-          return rest.empty() || sink.write(rest.data(), rest.size());
-        };
-        for (bool done = false; !done;) {
-          for (const std::string& piece : call->Next(&done)) {
-            for (const std::string& data : reader.Feed(piece)) {
-              std::string out;
-              if (data == "[DONE]") {
-                if (!finish()) return false;
-                out = SseEvent("[DONE]");
-              } else {
-                out = rewriter.OnEvent(data);
-              }
-              if (!out.empty() && !sink.write(out.data(), out.size())) return false;  // client gone
-            }
-          }
+        // Runs after the handler returned, outside httplib's exception guard:
+        // anything thrown here would end the process, so it ends the stream.
+        try {
+          return Relay(ctx, call.get(), plan, sink);
+        } catch (...) {
+          std::fprintf(stderr, "stratamem serve: warning: a streamed reply failed; stream closed\n");
+          return false;
         }
-        bool failed;
-        {
-          std::lock_guard<std::mutex> lock(call->mu);
-          failed = !call->error.empty();
-        }
-        if (!failed && !finish()) return false;  // ended without [DONE]: still a whole reply
-        sink.done();
-        return true;
       },
       [call](bool) {
         std::lock_guard<std::mutex> lock(call->mu);
@@ -159,6 +174,9 @@ void ChatCompletions(const ServeContext& ctx, const httplib::Request& req, httpl
   }
   Json body;
   if (!ParseJsonObject(req, res, &body)) return;
+  if (std::string error = CheckChatRequest(body); !error.empty()) {
+    return SendError(res, 400, "InvalidArgument", error);
+  }
   ScopeContext who = ContextFromHeaders(req, ScopeContext{});
   if (who.user_id.empty()) {
     if (auto it = body.find("user"); it != body.end() && it->is_string()) who.user_id = *it;
@@ -210,14 +228,16 @@ void PassThrough(const ServeContext& ctx, const httplib::Request& req, httplib::
 
 void RegisterProxyRoutes(httplib::Server& server, const ServeContext& ctx) {
   const ServeContext* c = &ctx;
-  server.Post("/v1/chat/completions", [c](const auto& req, auto& res) { ChatCompletions(*c, req, res); });
+  const size_t max = ctx.options.max_body_bytes;
+  server.Post("/v1/chat/completions",
+              WithBody(max, [c](const auto& req, auto& res) { ChatCompletions(*c, req, res); }));
   auto pass = [c](const httplib::Request& req, httplib::Response& res) { PassThrough(*c, req, res); };
   constexpr const char* kAnyV1 = "/v1/.+";
   server.Get(kAnyV1, pass);
-  server.Post(kAnyV1, pass);
-  server.Put(kAnyV1, pass);
-  server.Patch(kAnyV1, pass);
-  server.Delete(kAnyV1, pass);
+  server.Post(kAnyV1, WithBody(max, pass));
+  server.Put(kAnyV1, WithBody(max, pass));
+  server.Patch(kAnyV1, WithBody(max, pass));
+  server.Delete(kAnyV1, WithBody(max, pass));
 }
 
 }  // namespace stratamem::serve

@@ -5,6 +5,7 @@
 
 #include "cli/record_json.h"
 #include "serve/http_json.h"
+#include "serve/openapi.h"
 
 namespace stratamem::serve {
 namespace {
@@ -15,7 +16,10 @@ using cli::RecordToJson;
 // cannot name another user than the header (403).
 bool ResolveContext(const httplib::Request& req, const Json* body, const ServeContext& ctx,
                     ScopeContext* out, httplib::Response& res) {
-  *out = ContextFromHeaders(req, ctx.options.defaults);
+  // Headers first, then the body's or query's ids, then the server's
+  // --user/--session/--agent defaults for what neither named: a default is
+  // not a header, so a body may name its own user (docs/serve.md).
+  *out = ContextFromHeaders(req, ScopeContext{});
   ScopeContext given;
   if (body != nullptr) {
     if (!ReadStringField(*body, "user_id", &given.user_id, res) ||
@@ -31,6 +35,11 @@ bool ResolveContext(const httplib::Request& req, const Json* body, const ServeCo
     given.turn_id = req.get_param_value("turn_id");
   }
   if (!MergeContext(given, out, res)) return false;
+  const ScopeContext& defaults = ctx.options.defaults;
+  if (out->user_id.empty()) out->user_id = defaults.user_id;
+  if (out->session_id.empty()) out->session_id = defaults.session_id;
+  if (out->agent_id.empty()) out->agent_id = defaults.agent_id;
+  if (out->turn_id.empty()) out->turn_id = defaults.turn_id;
   if (out->user_id.empty()) {
     SendError(res, 400, "InvalidArgument", "no user: send X-Stratamem-User or user_id");
     return false;
@@ -127,9 +136,19 @@ bool OwnRecord(const ServeContext& ctx, const std::string& id, const std::string
   return true;
 }
 
+// Parses the body and checks it against its schema in /openapi.json.
+bool ParseBody(const httplib::Request& req, const char* schema, httplib::Response& res, Json* body) {
+  if (!ParseJsonObject(req, res, body)) return false;
+  if (std::string error = CheckBody(*body, schema); !error.empty()) {
+    SendError(res, 400, "InvalidArgument", error);
+    return false;
+  }
+  return true;
+}
+
 void Save(const ServeContext& ctx, const httplib::Request& req, httplib::Response& res) {
   Json body;
-  if (!ParseJsonObject(req, res, &body)) return;
+  if (!ParseBody(req, "SaveRequest", res, &body)) return;
   SaveRequest request;
   if (!ResolveContext(req, &body, ctx, &request.context, res)) return;
   std::string scope = "user";
@@ -162,7 +181,9 @@ void List(const ServeContext& ctx, const httplib::Request& req, httplib::Respons
   }
   // view=all: every memory of the user saved with the given ids (not only
   // what a search from them would see).
-  request.visible_only = req.get_param_value("view") != "all";
+  std::string view = req.has_param("view") ? req.get_param_value("view") : "visible";
+  if (view != "visible" && view != "all") return SendError(res, 400, "InvalidArgument", "'view' must be visible or all");
+  request.visible_only = view != "all";
   auto records = ctx.store->List(request);
   if (!records.ok()) return SendStatus(res, records.status());
   Json items = Json::array();
@@ -180,7 +201,7 @@ void GetOne(const ServeContext& ctx, const httplib::Request& req, httplib::Respo
 
 void Patch(const ServeContext& ctx, const httplib::Request& req, httplib::Response& res) {
   Json body;
-  if (!ParseJsonObject(req, res, &body)) return;
+  if (!ParseBody(req, "UpdateRequest", res, &body)) return;
   ScopeContext who;
   if (!ResolveContext(req, &body, ctx, &who, res)) return;
   MemoryRecord record;
@@ -191,6 +212,7 @@ void Patch(const ServeContext& ctx, const httplib::Request& req, httplib::Respon
       !ReadMetadata(body, &update.metadata_json, res)) {
     return;
   }
+  // The schema refused "" and out-of-range values: empty here means absent.
   if (update.content.empty() && update.importance < 0 && update.metadata_json.empty()) {
     return SendError(res, 400, "InvalidArgument", "nothing to change: give content, importance or metadata");
   }
@@ -212,7 +234,7 @@ void Delete(const ServeContext& ctx, const httplib::Request& req, httplib::Respo
 
 void Search(const ServeContext& ctx, const httplib::Request& req, httplib::Response& res) {
   Json body;
-  if (!ParseJsonObject(req, res, &body)) return;
+  if (!ParseBody(req, "SearchRequest", res, &body)) return;
   SearchRequest request;
   if (!ResolveContext(req, &body, ctx, &request.context, res)) return;
   std::string mode = "hybrid";
@@ -240,13 +262,26 @@ void Search(const ServeContext& ctx, const httplib::Request& req, httplib::Respo
   SendJson(res, 200, Json{{"results", items}});
 }
 
+// A tenant's numbers only; the store-wide ones (file size, users, the ANN
+// index, cache counters) with view=store, on a server that has a token.
 void Stats(const ServeContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  std::string view = req.has_param("view") ? req.get_param_value("view") : "tenant";
+  if (view == "store") {
+    if (ctx.options.token.empty()) {
+      return SendError(res, 403, "Forbidden", "store-wide stats need a server started with --token");
+    }
+    auto stats = ctx.store->Stats(ScopeContext{});
+    if (!stats.ok()) return SendStatus(res, stats.status());
+    return SendJson(res, 200, cli::StatsToJson(*stats));
+  }
+  if (view != "tenant") return SendError(res, 400, "InvalidArgument", "'view' must be tenant or store");
   ScopeContext who;
   if (!ResolveContext(req, nullptr, ctx, &who, res)) return;
   auto stats = ctx.store->Stats(who);
   if (!stats.ok()) return SendStatus(res, stats.status());
-  Json out = cli::StatsToJson(*stats);
-  out.erase("users");  // a tenant learns nothing about the others
+  Json full = cli::StatsToJson(*stats);
+  Json out = Json::object();
+  for (const char* key : {"total", "by_scope", "dimension", "embedder_model", "schema_version"}) out[key] = full[key];
   SendJson(res, 200, out);
 }
 
@@ -255,12 +290,13 @@ void Stats(const ServeContext& ctx, const httplib::Request& req, httplib::Respon
 void RegisterRestRoutes(httplib::Server& server, const ServeContext& ctx) {
   const ServeContext* c = &ctx;
   constexpr const char* kOne = R"(/v1/memories/([A-Za-z0-9_.:-]+))";
-  server.Post("/v1/memories/search", [c](const auto& req, auto& res) { Search(*c, req, res); });
-  server.Post("/v1/memories", [c](const auto& req, auto& res) { Save(*c, req, res); });
+  const size_t max = ctx.options.max_body_bytes;  // bodies are read by WithBody, chunked or not
+  server.Post("/v1/memories/search", WithBody(max, [c](const auto& req, auto& res) { Search(*c, req, res); }));
+  server.Post("/v1/memories", WithBody(max, [c](const auto& req, auto& res) { Save(*c, req, res); }));
   server.Get("/v1/memories", [c](const auto& req, auto& res) { List(*c, req, res); });
   server.Get(kOne, [c](const auto& req, auto& res) { GetOne(*c, req, res); });
-  server.Patch(kOne, [c](const auto& req, auto& res) { Patch(*c, req, res); });
-  server.Delete(kOne, [c](const auto& req, auto& res) { Delete(*c, req, res); });
+  server.Patch(kOne, WithBody(max, [c](const auto& req, auto& res) { Patch(*c, req, res); }));
+  server.Delete(kOne, WithBody(max, [c](const auto& req, auto& res) { Delete(*c, req, res); }));
   server.Get("/v1/stats", [c](const auto& req, auto& res) { Stats(*c, req, res); });
   server.Get("/healthz", [c](const auto&, auto& res) {
     SendJson(res, 200, Json{{"status", "ok"}, {"version", Version()}});

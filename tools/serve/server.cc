@@ -16,6 +16,7 @@
 #include "serve/openapi.h"
 #include "serve/proxy.h"
 #include "serve/rest.h"
+#include "serve/task_queue.h"
 
 namespace stratamem::serve {
 namespace {
@@ -27,10 +28,13 @@ void OnSignal(int sig) {
   (void)!write(g_signal_pipe[1], &byte, 1);
 }
 
+}  // namespace
+
 void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   const ServeOptions& options = ctx.options;
   size_t threads = static_cast<size_t>(std::max(1, options.threads));
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  size_t max_queue = options.max_queue;
+  server.new_task_queue = [threads, max_queue] { return new BoundedTaskQueue(threads, max_queue); };
   server.set_payload_max_length(options.max_body_bytes);  // larger bodies: 413
   // Idle keep-alive connections are dropped soon, so a shutdown never waits long.
   server.set_keep_alive_timeout(2);
@@ -39,16 +43,52 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   server.set_tcp_nodelay(true);
 
   const std::string* token = &ctx.options.token;
-  server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
+  size_t max_body = options.max_body_bytes;
+  // A client that asks first (Expect: 100-continue) learns of a too large
+  // body before sending it, and the connection stays usable.
+  server.set_expect_100_continue_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value<uint64_t>("Content-Length") <= max_body) return 100;
+    SendError(res, 413, "PayloadTooLarge",
+              "request body larger than " + std::to_string(max_body) + " bytes (--max-body-bytes)");
+    return 413;
+  });
+  server.set_pre_routing_handler([token, max_body](const httplib::Request& req, httplib::Response& res) {
+    using httplib::Server;
+    if (ShedThisRequest()) {
+      res.set_header("Retry-After", "1");
+      SendErrorAndClose(res, 503, "Overloaded", "the server is busy; retry after 1 second");
+      return Server::HandlerResponse::Handled;
+    }
+    // A declared length past the limit is refused before a byte is read (a
+    // chunked body is cut off by WithBody as it crosses the limit).
+    if (req.has_header("Content-Length") &&
+        req.get_header_value<uint64_t>("Content-Length") > max_body) {
+      SendErrorAndClose(res, 413, "PayloadTooLarge",
+                        "request body larger than " + std::to_string(max_body) + " bytes (--max-body-bytes)");
+      return Server::HandlerResponse::Handled;
+    }
+    // GET and HEAD bodies are never read: answer, then close, so their bytes
+    // are not taken for the next request.
+    bool has_body = req.has_header("Transfer-Encoding") ||
+                    (req.has_header("Content-Length") && req.get_header_value<uint64_t>("Content-Length") > 0);
+    if (has_body && (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS")) {
+      SendErrorAndClose(res, 400, "BadRequest", req.method + " requests take no body");
+      return Server::HandlerResponse::Handled;
+    }
     if (req.path == "/healthz" || Authorized(req, *token)) return httplib::Server::HandlerResponse::Unhandled;
     res.set_header("WWW-Authenticate", "Bearer");
-    SendError(res, 401, "Unauthorized", "missing or invalid token (Authorization: Bearer or X-Stratamem-Token)");
+    const char* why = "missing or invalid token (Authorization: Bearer or X-Stratamem-Token)";
+    if (has_body) {
+      SendErrorAndClose(res, 401, "Unauthorized", why);  // its body stays unread
+    } else {
+      SendError(res, 401, "Unauthorized", why);
+    }
     return httplib::Server::HandlerResponse::Handled;
   });
   // Every error the library produces itself (404 route, 413 body, 400 bad
   // request line) gets the same JSON shape as ours.
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
+    if (!res.body.empty() || res.content_length_ > 0) return;  // ours already
     const char* code = res.status == 404 ? "NotFound" : res.status == 413 ? "PayloadTooLarge" : "HttpError";
     std::string message = res.status == 413 ? "request body too large"
                           : res.status == 404 ? "no such route" : "HTTP error " + std::to_string(res.status);
@@ -65,7 +105,15 @@ void ConfigureServer(httplib::Server& server, const ServeContext& ctx) {
   }
 }
 
-}  // namespace
+void RegisterNoRouteFallback(httplib::Server& server, size_t max_body_bytes) {
+  auto no_route = WithBody(max_body_bytes, [](const httplib::Request&, httplib::Response& res) {
+    SendError(res, 404, "NotFound", "no such route");
+  });
+  server.Post(".*", no_route);
+  server.Put(".*", no_route);
+  server.Patch(".*", no_route);
+  server.Delete(".*", no_route);
+}
 
 Status Serve(MemoryStore* store, const ServeOptions& options) {
   STRATAMEM_RETURN_IF_ERROR(CheckBindPolicy(options.host, options.token));
@@ -96,6 +144,7 @@ Status Serve(MemoryStore* store, const ServeOptions& options) {
   RegisterRestRoutes(server, ctx);
   RegisterOpenApiRoute(server);
   RegisterProxyRoutes(server, ctx);
+  RegisterNoRouteFallback(server, options.max_body_bytes);
 
   int port = options.port;
   if (port == 0) {

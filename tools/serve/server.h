@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <string>
 
+#include <httplib.h>
+
 #include "stratamem/stratamem.h"
 #include "serve/upstream.h"
 
@@ -22,6 +24,7 @@ struct ServeOptions {
   std::string token;                     // "" only on loopback (auth.h)
   size_t max_body_bytes = 1u << 20;      // larger request bodies get 413
   int threads = 8;                       // worker threads
+  size_t max_queue = 16;                 // connections waiting for a worker (2 x threads); more get 503 (task_queue.h)
   double upstream_timeout_seconds = 600; // a whole upstream call
   ScopeContext defaults;                 // ids used when a request names none
   int top_k = 5;                         // proxy: memories recalled per call
@@ -42,6 +45,15 @@ struct ServeContext {
 // durable when acknowledged, so nothing acknowledged is lost. Prints
 // "stratamem serve: listening on http://HOST:PORT" to stderr once bound.
 Status Serve(MemoryStore* store, const ServeOptions& options);
+
+// Limits, auth, error shapes and logging of a server serving `ctx` (Serve()
+// calls it; the HTTP fuzz target too). `ctx` must outlive the server.
+void ConfigureServer(httplib::Server& server, const ServeContext& ctx);
+
+// Registered after every route: a request with a body to any other path is
+// read through WithBody too (bounded, chunked or not; httplib alone would read
+// a chunked one unbounded), then answered 404.
+void RegisterNoRouteFallback(httplib::Server& server, size_t max_body_bytes);
 
 }  // namespace stratamem::serve
 

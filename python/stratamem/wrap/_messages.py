@@ -27,11 +27,11 @@ def field(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
-def text_of(content: Any) -> str:
-    """The text of a message's content: a string, or the text parts of a
-    list of parts (images, audio and files are skipped)."""
+def text_parts(content: Any) -> list[str]:
+    """The text parts of a message's content: a string, or the text parts of
+    a list of parts (images, audio and files are skipped)."""
     if isinstance(content, str):
-        return content
+        return [content]
     if isinstance(content, Sequence) and not isinstance(content, (bytes, bytearray)):
         texts = []
         for part in content:
@@ -39,8 +39,13 @@ def text_of(content: Any) -> str:
                 texts.append(part)
             elif field(part, "type") == "text" and isinstance(field(part, "text"), str):
                 texts.append(field(part, "text"))
-        return "\n".join(texts)
-    return ""
+        return texts
+    return []
+
+
+def text_of(content: Any) -> str:
+    """The text of a message's content, its parts joined by newlines."""
+    return "\n".join(text_parts(content))
 
 
 def latest_user_index(messages: Sequence[Any]) -> int | None:
@@ -119,12 +124,13 @@ def build_messages(plan: Plan, memory_block: str) -> list[Any]:
     return messages
 
 
-def request_texts(messages: Sequence[Any]) -> str:
+def echo_guard(messages: Sequence[Any]) -> Any:
     """Everything the model was given that it did not write (system, user,
-    tool and function messages) plus the instruction: a block the reply merely
+    tool and function messages) plus the instruction: a fact the reply merely
     echoes from here is not the model's own and is not stored."""
-    texts = [INSTRUCTION]
+    guard = _core.EchoGuard()
+    guard.add_message([INSTRUCTION])
     for message in messages:
         if field(message, "role") != "assistant":
-            texts.append(text_of(field(message, "content")))
-    return "\n".join(texts)
+            guard.add_message(text_parts(field(message, "content")))
+    return guard

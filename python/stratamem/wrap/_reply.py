@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 from .. import _core
-from ._messages import field, request_texts
+from ._messages import echo_guard, field
 
 logger = logging.getLogger("stratamem")
 
@@ -30,22 +30,14 @@ def _log_problems(parsed: Any) -> None:
 
 
 def own_facts(parsed: Any, messages: list[Any]) -> list[Any]:
-    """The reply's facts, minus any block the reply only echoed from the
-    request (a block the user typed or a tool returned is not the model's)."""
-    given = request_texts(messages)
-    echoed = [b for b in parsed.blocks if b.strip() and b.strip() in given]
-    if not echoed:
-        return list(parsed.facts)
-    logger.debug("stratamem: %d echoed <memory> block(s) ignored", len(echoed))
-    facts, seen = [], set()
-    for body in parsed.blocks:
-        if body in echoed:
-            continue
-        for fact in _core.parse_reply(_core.MEMORY_OPEN_TAG + body + _core.MEMORY_CLOSE_TAG).facts:
-            if fact.content not in seen:
-                seen.add(fact.content)
-                facts.append(fact)
-    return facts
+    """The reply's facts, minus any the reply only echoed from the request (a
+    fact the user typed or a tool returned is not the model's, however the
+    echo is formatted: the engine compares normalised fact contents)."""
+    facts = list(parsed.facts)
+    kept = echo_guard(messages).own_facts(facts)
+    if len(kept) != len(facts):
+        logger.debug("stratamem: %d echoed fact(s) ignored", len(facts) - len(kept))
+    return kept
 
 
 def strip_response(response: Any) -> Any | None:
