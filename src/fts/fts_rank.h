@@ -6,9 +6,11 @@
 // FTS5 auxiliary function registered on the store's connection, returns
 //
 //   match(d) = bm25(d) / attainable(q)
-//   attainable(q) = sum over the query's phrases that occur in the index of idf(p)
+//   attainable(q) = sum over the query's phrases of idf(p)
 //
-// i.e. the score of a memory holding each query word once, at average length:
+// i.e. the score of a memory holding each query word once, at average length
+// (a word no memory holds counts too, at its idf for zero rows: the store
+// cannot answer that part of the question):
 // a memory matching one common word of a four-word question scores about its
 // share of the query's information, one matching every word scores ~1 (a
 // short memory or repeated words a little more; fusion clips at 1). The

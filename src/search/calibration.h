@@ -15,7 +15,8 @@
 //   relevance(d) = (w_v * vector(d) + w_t * min(1, match(d))) / (w_v + w_t)
 //
 // with the model's weights. Parameters are kept per model id
-// (Embedder::model_id()); an unknown model gets floor 0 and equal weights.
+// (Embedder::model_id(): short name, Hugging Face id or "-int8" variant);
+// an unknown model gets floor 0 and equal weights.
 #ifndef STRATAMEM_SEARCH_CALIBRATION_H_
 #define STRATAMEM_SEARCH_CALIBRATION_H_
 

@@ -105,6 +105,18 @@ TEST(FusionTest, CosineOnTheModelsScale) {
   EXPECT_EQ(CalibrationFor("no-such-model").cosine_floor, 0.0);
 }
 
+TEST(FusionTest, CalibrationByModelNameHubIdOrInt8) {
+  // The store's model id may be the short name, the Hugging Face id or the
+  // int8 variant's: all three find the measured model.
+  ModelCalibration e5 = CalibrationFor("e5-small-v2");
+  EXPECT_GT(e5.cosine_floor, 0.5);  // e5's unrelated texts score ~0.73
+  EXPECT_EQ(CalibrationFor("intfloat/e5-small-v2").cosine_floor, e5.cosine_floor);
+  EXPECT_EQ(CalibrationFor("e5-small-v2-int8").vector_weight, e5.vector_weight);
+  EXPECT_LT(CalibrationFor("all-MiniLM-L6-v2").cosine_floor, 0.2);
+  EXPECT_NE(CalibrationFor("BAAI/bge-small-en-v1.5").cosine_floor, CalibrationFor("x").cosine_floor);
+  EXPECT_EQ(CalibrationFor("-int8").cosine_floor, 0.0);
+}
+
 TEST(FusionTest, ReciprocalRankFusion) {
   std::vector<RankedHit> vec{{1, 0.9}, {2, 0.8}, {3, 0.1}};
   std::vector<RankedHit> text{{2, 5.0}, {4, 1.0}};
