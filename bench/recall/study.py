@@ -269,7 +269,11 @@ def load_prepared(name: str, make, models):
                          + repr(models).encode()).hexdigest()[:12]
     path = reference_vectors.CACHE / f"prepared-{name}-{key}.pkl"
     if path.exists():
-        return pickle.loads(path.read_bytes())
+        class _Here(pickle.Unpickler):   # written by `-m bench.recall.study` (as __main__) or an importer
+            def find_class(self, module, name):
+                return Prepared if name == "Prepared" else super().find_class(module, name)
+        import io
+        return _Here(io.BytesIO(path.read_bytes())).load()
     preps = [prepare(i, models) for i in insts]
     path.write_bytes(pickle.dumps(preps))
     return preps
