@@ -122,8 +122,27 @@ def main(argv=None) -> int:
             "unrelated_let_through": float(np.mean([s >= common for _, s in unrel])),
             **{f"{n}_relevant_kept": float(np.mean([s >= common for _, s in r])) for n, r in rel.items()}}
         print(m, "at", common, json.dumps(v["at_with_memory_floor"]), flush=True)
+    out["reaches_the_model"] = reaches_the_model(models, common)
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     return 0
+
+
+def reaches_the_model(models, floor: float) -> dict:
+    """PrefEval with 0 / 50 / 200 / 1,000 other memories: the share of questions
+    whose own preference is among with_memory's top 5, without and with the floor."""
+    out = {}
+    for n in (0, 50, 200, 1000):
+        preps = study.load_prepared(f"prefeval{n}", lambda n=n: [sets.prefeval_set(n)], models)
+        for m in models:
+            p = preps[0]
+            s, _ = fused(p, m)
+            top = np.argsort(-s, axis=1)[:, :TOP_K]
+            got = [(d in top[qi], float(s[qi, d])) for qi in range(len(p.inst.queries)) for d in p.relevant[qi]]
+            out[f"prefeval+{n}/{m}"] = {"top5": float(np.mean([g for g, _ in got])),
+                                       "top5_above_floor": float(np.mean([g and v >= floor for g, v in got]))}
+            print(f"prefeval+{n} {m}: top 5 {100 * out[f'prefeval+{n}/{m}']['top5']:.1f}%, above the floor "
+                  f"{100 * out[f'prefeval+{n}/{m}']['top5_above_floor']:.1f}%", flush=True)
+    return out
 
 
 if __name__ == "__main__":
