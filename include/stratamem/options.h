@@ -78,9 +78,12 @@ struct UpdateRequest {
 
 enum class SearchMode : int { kHybrid = 0, kVector = 1, kText = 2 };
 
+// SearchRequest::vector_weight / text_weight: use the model's calibrated weights.
+inline constexpr double kModelWeights = -1;
+
 // How hybrid search combines its two signals (docs/architecture.md, "Fusion").
 enum class FusionMethod : int {
-  kScore = 0,  // weighted sum of cosine and BM25 relevance / the query's best BM25
+  kScore = 0,  // weighted sum of the calibrated cosine and BM25 / the query's attainable BM25
   kRrf = 1,    // reciprocal rank fusion (ranks only)
 };
 
@@ -91,8 +94,11 @@ struct SearchRequest {
   double min_score = 0;        // drop results whose fused score is lower
   SearchMode mode = SearchMode::kHybrid;
   FusionMethod fusion = FusionMethod::kScore;
-  double vector_weight = 0.5;  // kScore weights (any positive scale; normalised)
-  double text_weight = 0.5;
+  // kScore weights (any scale >= 0, not both 0; normalised). Both negative
+  // (the default): the weights calibrated for the store's embedding model
+  // (docs/architecture.md, "Fusion").
+  double vector_weight = kModelWeights;
+  double text_weight = kModelWeights;
   // Metadata equality filters: key -> JSON value text ("\"alice\"", "3", "true").
   std::vector<std::pair<std::string, std::string>> metadata_equals;
   // Restrict to these scope levels (empty: all visible levels).

@@ -32,6 +32,7 @@ void SortFused(std::vector<FusedHit>* hits) {
   std::sort(hits->begin(), hits->end(), [](const FusedHit& a, const FusedHit& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.vector_score != b.vector_score) return a.vector_score > b.vector_score;
+    if (a.text_score != b.text_score) return a.text_score > b.text_score;  // text-only: clipped at 1
     return a.seq > b.seq;
   });
 }

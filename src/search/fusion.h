@@ -1,12 +1,15 @@
 // Fusion of the vector and full-text result lists into one ranking.
 //
-// Score fusion (the default, FuseScores):
-//   score(d) = (w_v * max(cos(d), 0) + w_t * bm25(d) / max_q bm25) / (w_v + w_t)
-// over the signals in play; cos(d) is known for every candidate (the caller
-// scores text-only hits against the query vector too), a memory the full-text
-// search did not match has bm25 = 0. It keeps how much better the best BM25
-// match is than the rest, which ranks alone throw away: on LoCoMo it beats RRF
-// by 4.7 points of recall@10 (docs/evaluation.md).
+// Score fusion (the default, FuseScores), each signal on its calibrated scale
+// (search/calibration.h):
+//   score(d) = (w_v * vector(d) + w_t * min(1, match(d))) / (w_v + w_t)
+//   vector(d) = clip((cos(d) - floor_m) / (1 - floor_m), 0, 1)
+// over the signals in play. match(d) is BM25 as a fraction of the query's
+// attainable score (fts/fts_rank.h), 0 for a memory the full-text search did
+// not match; cos(d) is known for every candidate (the caller scores text-only
+// hits against the query vector too). Both scales are absolute, so a query
+// that matches nothing well scores low: the relevance floor means the same
+// for every query and model.
 //
 // Reciprocal rank fusion (FuseRanks):
 //   fused(d) = sum over lists L where d appears: w_L / (k + rank_L(d))
@@ -19,6 +22,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "search/calibration.h"
+
 namespace stratamem {
 
 struct RankedHit {
@@ -30,7 +35,7 @@ struct FusedHit {
   int64_t seq;
   double score;          // normalised fused score in [0, 1]
   double vector_score;   // 0 when absent from the vector list
-  double text_score;     // 0 when absent from the text list
+  double text_score;     // match(d), 0 when absent from the text list
   int vector_rank;       // 1-based, 0 when absent
   int text_rank;         // 1-based, 0 when absent
 };
@@ -39,12 +44,14 @@ struct FusionOptions {
   double k = 60;
   double vector_weight = 0.5;
   double text_weight = 0.5;
+  double cosine_floor = 0;    // the model's (search/calibration.h)
   bool use_vector = true;
   bool use_text = true;
 };
 
 // Lists are best first. Ties on the fused score are broken by vector score,
-// then by recency (higher seq first), so results are deterministic.
+// then by text score, then by recency (higher seq first), so results are
+// deterministic.
 std::vector<FusedHit> FuseRanks(const std::vector<RankedHit>& vector_hits,
                                 const std::vector<RankedHit>& text_hits, const FusionOptions& options);
 
@@ -65,8 +72,6 @@ std::vector<FusedHit> FuseScores(const std::vector<RankedHit>& vector_hits,
                                  const std::vector<RankedHit>& text_hits, const FusionOptions& options,
                                  CosineOf&& cosine_of) {
   std::vector<FusedHit> hits = CollectHits(vector_hits, text_hits);
-  double best_text = 0;
-  for (const auto& t : text_hits) best_text = t.score > best_text ? t.score : best_text;
   double wv = options.use_vector ? options.vector_weight : 0;
   double wt = options.use_text ? options.text_weight : 0;
   double norm = wv + wt > 0 ? wv + wt : 1;
@@ -75,8 +80,8 @@ std::vector<FusedHit> FuseScores(const std::vector<RankedHit>& vector_hits,
       float cos = 0;
       if (cosine_of(h.seq, &cos)) h.vector_score = cos;
     }
-    double v = h.vector_score > 0 ? h.vector_score : 0;
-    double t = best_text > 0 ? h.text_score / best_text : 0;
+    double v = wv > 0 ? CalibratedCosine(h.vector_score, options.cosine_floor) : 0;
+    double t = h.text_score < 1 ? h.text_score : 1;
     h.score = (wv * v + wt * t) / norm;
   }
   SortFused(&hits);

@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "fts/fts_rank.h"
 #include "search/visibility_sql.h"
 #include "store/record_io.h"
 #include "store/schema.h"
@@ -100,6 +101,7 @@ Status SqliteStore::OpenFiles() {
   auto db = Db::Open(options_.db_path, options_.read_only, options_.create_if_missing);
   if (!db.ok()) return db.status();
   db_ = std::move(db).value();
+  STRATAMEM_RETURN_IF_ERROR(RegisterFtsRank(db_->raw()));
   STRATAMEM_RETURN_IF_ERROR(db_->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
   STRATAMEM_RETURN_IF_ERROR(Migrate(db_.get(), options_.read_only));
   if (options_.db_path != ":memory:" && !options_.read_only) {
@@ -125,6 +127,7 @@ Status SqliteStore::CheckModelLocked() {
   int embedder_dim = embedder_->dimension();
   int requested = options_.vector_dimension;
   std::string model = embedder_->model_id();
+  calibration_ = CalibrationFor(model);
   if (requested > 0 && embedder_dim > 0 && requested != embedder_dim) {
     return Status::DimensionMismatch("vector_dimension is " + std::to_string(requested) + " but the embedder " +
                                      model + " produces " + std::to_string(embedder_dim));

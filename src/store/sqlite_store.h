@@ -19,6 +19,7 @@
 #include "cache/query_cache.h"
 #include "stratamem/env.h"
 #include "stratamem/store.h"
+#include "search/calibration.h"
 #include "search/fusion.h"
 #include "search/planner.h"
 #include "store/sqlite_db.h"
@@ -144,6 +145,7 @@ class SqliteStore final : public MemoryStore {
   std::unique_ptr<Db> db_;
   VectorCache cache_;
   int dim_ = 0;             // 0 until known (an HTTP embedder learns it on first use)
+  ModelCalibration calibration_;  // the embedder's fusion parameters (search/calibration.h)
   int64_t data_version_ = -1;
   std::string ann_source_;  // see StoreStats::ann_source ("building" while the thread runs)
   std::thread ann_builder_;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fts/fts_query.h"
+#include "fts/fts_rank.h"
 #include "stratamem/limits.h"
 #include "search/fusion.h"
 #include "search/planner.h"
@@ -47,8 +48,9 @@ Status ValidateSearch(const SearchRequest& r) {
   if (!(r.min_score >= 0 && r.min_score <= 1)) return Status::InvalidArgument("min_score must be between 0 and 1");
   if (!IsValidUtf8(r.query)) return Status::InvalidArgument("query is not valid UTF-8");
   if (r.as_of < 0) return Status::InvalidArgument("as_of must be a positive time");
-  if (!(r.vector_weight >= 0 && r.text_weight >= 0 && r.vector_weight + r.text_weight > 0)) {
-    return Status::InvalidArgument("fusion weights must be >= 0 and not both 0");
+  bool model_weights = r.vector_weight < 0 && r.text_weight < 0;
+  if (!model_weights && !(r.vector_weight >= 0 && r.text_weight >= 0 && r.vector_weight + r.text_weight > 0)) {
+    return Status::InvalidArgument("fusion weights must be >= 0 and not both 0 (or both negative: the model's)");
   }
   if (r.query.find('\0') != std::string::npos) return Status::InvalidArgument("query contains a NUL character");
   if (IsBlank(r.query)) return Status::InvalidArgument("query is empty");
@@ -230,18 +232,21 @@ Result<std::vector<RankedHit>> SqliteStore::TextHitsLocked(const SearchRequest& 
   std::vector<RankedHit> hits;
   std::string fts = BuildFtsQuery(r.query);
   if (fts.empty()) return hits;
-  // bm25 weights: content 1, user_key 0 (that column only narrows the match).
-  auto stmt = db_->Prepare(std::string("SELECT m.seq, -bm25(memories_fts, 1.0, 0.0) AS relevance FROM memories_fts "
-                                       "JOIN memories m ON m.seq = memories_fts.rowid "
-                                       "WHERE memories_fts MATCH :q AND ") +
+  // BM25 over the content column as a fraction of the query's attainable
+  // score (fts/fts_rank.h); the user_key phrase, when there, only narrows.
+  auto stmt = db_->Prepare(std::string("SELECT m.seq, ") + kFtsMatchFunction +
+                           "(memories_fts, :first) AS relevance FROM memories_fts "
+                           "JOIN memories m ON m.seq = memories_fts.rowid "
+                           "WHERE memories_fts MATCH :q AND " +
                            kVisibleSql + TimeSql(r) + MetadataSql(r) + ScopeSql(r) +
-                           " ORDER BY relevance DESC LIMIT :n");
+                           " ORDER BY relevance DESC, m.seq DESC LIMIT :n");
   if (!stmt.ok()) return stmt.status();
   BindViewer(&*stmt, r.context);
   BindTime(&*stmt, r);
   STRATAMEM_RETURN_IF_ERROR(BindMetadata(&*stmt, r));
   bool narrow = cache_.UserRows(cache_.KeysForViewer(r.context).user) * 2 < cache_.size();
   stmt->BindNamed(":q", narrow ? UserFtsQuery(r.context.user_id, fts) : fts);
+  stmt->Bind(stmt->ParamIndex(":first"), static_cast<int64_t>(narrow ? 1 : 0));
   stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(depth));
   while (true) {
     auto row = stmt->Step();
@@ -328,8 +333,10 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   FusionOptions fusion;
   fusion.use_vector = use_vector;
   fusion.use_text = use_text;
-  fusion.vector_weight = r.vector_weight;
-  fusion.text_weight = r.text_weight;
+  bool model_weights = r.vector_weight < 0 && r.text_weight < 0;
+  fusion.vector_weight = model_weights ? calibration_.vector_weight : r.vector_weight;
+  fusion.text_weight = model_weights ? calibration_.text_weight : r.text_weight;
+  fusion.cosine_floor = calibration_.cosine_floor;
   std::vector<FusedHit> fused;
   if (r.fusion == FusionMethod::kRrf) {
     fused = FuseRanks(vector_hits, text_hits, fusion);

@@ -55,9 +55,10 @@ TEST(FtsQueryTest, UserQueryMatchesTheStoredUserKey) {
 
 TEST(FusionTest, ScoreFusionKeepsTheTextMargin) {
   // Vector prefers 1 slightly; BM25 prefers 2 by a wide margin. RRF would tie
-  // them (each first once, second once); score fusion ranks 2 first.
+  // them (each first once, second once); score fusion ranks 2 first. Text
+  // scores are fractions of the query's attainable BM25 (clipped at 1).
   std::vector<RankedHit> vec{{1, 0.60}, {2, 0.55}};
-  std::vector<RankedHit> text{{2, 9.0}, {1, 1.0}, {3, 0.5}};
+  std::vector<RankedHit> text{{2, 1.4}, {1, 0.1}, {3, 0.05}};
   auto cos_of = [](int64_t seq, float* c) {
     if (seq != 3) return false;
     *c = -0.2f;  // negative cosines count as 0
@@ -67,15 +68,53 @@ TEST(FusionTest, ScoreFusionKeepsTheTextMargin) {
   ASSERT_EQ(fused.size(), 3u);
   EXPECT_EQ(fused[0].seq, 2);
   EXPECT_NEAR(fused[0].score, 0.5 * 0.55 + 0.5 * 1.0, 1e-9);
-  EXPECT_NEAR(fused[1].score, 0.5 * 0.60 + 0.5 * (1.0 / 9.0), 1e-9);
+  EXPECT_NEAR(fused[1].score, 0.5 * 0.60 + 0.5 * 0.1, 1e-9);
   EXPECT_NEAR(fused[2].vector_score, -0.2, 1e-6);
-  EXPECT_NEAR(fused[2].score, 0.5 * (0.5 / 9.0), 1e-9);
+  EXPECT_NEAR(fused[2].score, 0.5 * 0.05, 1e-9);
   auto rrf = FuseRanks(vec, text, FusionOptions{});
   EXPECT_DOUBLE_EQ(rrf[0].score, rrf[1].score);
   FusionOptions text_only;
   text_only.use_vector = false;
   auto t = FuseScores(vec, text, text_only, cos_of);
   EXPECT_DOUBLE_EQ(t[0].score, 1.0);
+  EXPECT_DOUBLE_EQ(t[1].score, 0.1);
+}
+
+TEST(FusionTest, NoMatchScoresLowWhateverTheQueryBest) {
+  // The old rule divided by the query's best BM25, so a lone weak match got
+  // the full text half; on the attainable scale it keeps its small share.
+  std::vector<RankedHit> vec{{1, 0.1}};
+  std::vector<RankedHit> text{{1, 0.08}};
+  auto fused = FuseScores(vec, text, FusionOptions{}, [](int64_t, float*) { return false; });
+  EXPECT_NEAR(fused[0].score, 0.5 * 0.1 + 0.5 * 0.08, 1e-9);
+}
+
+TEST(FusionTest, CosineOnTheModelsScale) {
+  // A model whose unrelated texts score 0.75: 0.75 maps to 0, 0.875 to 0.5, 1 to 1.
+  EXPECT_DOUBLE_EQ(CalibratedCosine(0.75, 0.75), 0.0);
+  EXPECT_DOUBLE_EQ(CalibratedCosine(0.70, 0.75), 0.0);
+  EXPECT_DOUBLE_EQ(CalibratedCosine(0.875, 0.75), 0.5);
+  EXPECT_DOUBLE_EQ(CalibratedCosine(1.0, 0.75), 1.0);
+  EXPECT_DOUBLE_EQ(CalibratedCosine(-0.3, 0.0), 0.0);
+  std::vector<RankedHit> vec{{1, 0.9}, {2, 0.8}};
+  FusionOptions o;
+  o.cosine_floor = 0.75;
+  auto fused = FuseScores(vec, {}, o, [](int64_t, float*) { return false; });
+  EXPECT_NEAR(fused[0].score, 0.5 * 0.6, 1e-9);
+  EXPECT_NEAR(fused[1].score, 0.5 * 0.2, 1e-9);
+  EXPECT_EQ(CalibrationFor("no-such-model").cosine_floor, 0.0);
+}
+
+TEST(FusionTest, CalibrationByModelNameHubIdOrInt8) {
+  // The store's model id may be the short name, the Hugging Face id or the
+  // int8 variant's: all three find the measured model.
+  ModelCalibration e5 = CalibrationFor("e5-small-v2");
+  EXPECT_GT(e5.cosine_floor, 0.5);  // e5's unrelated texts score ~0.73
+  EXPECT_EQ(CalibrationFor("intfloat/e5-small-v2").cosine_floor, e5.cosine_floor);
+  EXPECT_EQ(CalibrationFor("e5-small-v2-int8").vector_weight, e5.vector_weight);
+  EXPECT_LT(CalibrationFor("all-MiniLM-L6-v2").cosine_floor, 0.2);
+  EXPECT_NE(CalibrationFor("BAAI/bge-small-en-v1.5").cosine_floor, CalibrationFor("x").cosine_floor);
+  EXPECT_EQ(CalibrationFor("-int8").cosine_floor, 0.0);
 }
 
 TEST(FusionTest, ReciprocalRankFusion) {

@@ -301,6 +301,22 @@ def test_scopes_without_ids(fake, shared_mem):
     assert other.memory.get_all() == []
 
 
+def test_unrelated_memories_are_not_injected(fake, shared_mem):
+    # The case: at min_score=0 this memory went into "2+2" at 0.007.
+    client = wrap(fake, shared_mem)
+    client.memory.add("Prefers dark mode and vim keybindings")
+    fake.push("4")
+    ask(client, "And what's 2+2?")
+    assert fake.last_messages()[-1] == {"role": "user", "content": "And what's 2+2?"}
+    fake.push("ok")
+    ask(client, "Which editor keybindings do I like?")
+    assert "- Prefers dark mode and vim keybindings" in fake.last_messages()[-1]["content"]
+    anything = wrap(fake, shared_mem, user_id=client.memory.user_id, min_score=0)
+    fake.push("4")
+    ask(anything, "And what's 2+2?")
+    assert "- Prefers dark mode and vim keybindings" in fake.last_messages()[-1]["content"]
+
+
 def test_replaces_supersedes_the_old_memory(fake, shared_mem):
     client = wrap(fake, shared_mem)
     old_id = client.memory.add("Prefers Python for backend work", importance=0.8)

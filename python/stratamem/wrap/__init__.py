@@ -11,7 +11,7 @@ from .._client import text as _text
 from ..config import MemoryConfig
 from ..errors import InvalidInputError, InvalidTypeError
 from ..memory import SyncMemory
-from ._binding import BoundMemory, Binding
+from ._binding import RELEVANCE_FLOOR, BoundMemory, Binding
 from ._client import AsyncMemoryClient, MemoryClient, is_async_client
 
 __all__ = ["with_memory", "MemoryClient", "AsyncMemoryClient", "BoundMemory"]
@@ -19,7 +19,7 @@ __all__ = ["with_memory", "MemoryClient", "AsyncMemoryClient", "BoundMemory"]
 
 def with_memory(client: Any, user_id: str, *, session_id: str | None = None,
                 agent_id: str | None = None, db_path: str | os.PathLike[str] | None = None,
-                top_k: int = 5, min_score: float = 0.0, max_memory_tokens: int = 400,
+                top_k: int = 5, min_score: float = RELEVANCE_FLOOR, max_memory_tokens: int = 400,
                 config: MemoryConfig | None = None, memory: SyncMemory | None = None,
                 **overrides: Any) -> MemoryClient:
     """Wraps ``client`` so every ``chat.completions.create`` remembers.
@@ -27,7 +27,9 @@ def with_memory(client: Any, user_id: str, *, session_id: str | None = None,
     ``user_id`` owns the memories; ``session_id`` (default: one generated per
     wrapper) and ``agent_id`` narrow where session- and agent-level facts live.
     ``top_k`` memories at most, within about ``max_memory_tokens`` tokens, are
-    put into the latest user message. The store is opened from ``config`` with
+    put into the latest user message, those with relevance below ``min_score``
+    left out (the default floor is measured, docs/with-memory.md; ``0`` injects
+    the best ``top_k`` whatever they are). The store is opened from ``config`` with
     ``db_path`` and any other :class:`MemoryConfig` field as keyword overrides,
     or an open :class:`SyncMemory` is shared via ``memory`` (the wrapper then
     never closes it).

@@ -23,6 +23,13 @@ logger = logging.getLogger("stratamem")
 
 #: ~4 characters per token: the budget is an estimate, not a tokenizer count.
 CHARS_PER_TOKEN = 4
+#: Memories below this relevance are not injected. Measured on LoCoMo and
+#: PrefEval (bench/recall/floor.py, bench/results/relevance-floor.json): the
+#: lowest of the measured models' floors (bge-small's 0.152; MiniLM's own is
+#: 0.211), each the highest relevance that keeps 95% of the relevant top-5 hits
+#: on both sets. With MiniLM it drops no relevant top-5 hit there and a quarter
+#: of questions asked of a store that cannot answer them inject nothing.
+RELEVANCE_FLOOR = 0.15
 #: A `replaces` text found by search must be this close (cosine) to count.
 REPLACE_MIN_COSINE = 0.85
 _PLACEHOLDERS = {"...", "<fact>", "fact", "content"}
