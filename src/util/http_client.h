@@ -1,12 +1,16 @@
-// A minimal HTTP POST client over libcurl, for the HTTP embedders.
+// A small HTTP/1.1 POST client over POSIX sockets and OpenSSL, for the HTTP
+// embedders. It replaces libcurl so the wheel needs no system library: OpenSSL
+// is linked statically and certificates are checked against the system's trust
+// store (util/tls_trust.h).
 //
 // Thread-safety: HttpClient is safe to use from many threads at once. Each
-// call borrows a CURL easy handle from a small pool guarded by a mutex, so
-// concurrent calls never share a handle, and sequential calls reuse the
-// handle's kept-alive connection.
+// call takes a kept-alive connection to the same origin from a small pool
+// guarded by a mutex (or opens one), so concurrent calls never share a
+// connection, and sequential calls reuse one.
 #ifndef STRATAMEM_UTIL_HTTP_CLIENT_H_
 #define STRATAMEM_UTIL_HTTP_CLIENT_H_
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -17,8 +21,10 @@ namespace stratamem {
 
 struct HttpResponse {
   long status = 0;   // HTTP status code, e.g. 200
-  std::string body;  // raw response body
+  std::string body;  // raw response body (chunked transfer decoded)
 };
+
+class HttpConnection;  // util/http_connection.h
 
 class HttpClient {
  public:
@@ -28,11 +34,14 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // POSTs `body` to `url` with `headers` ("Name: value" lines). Any HTTP
-  // status is a successful call here; the caller judges it. Transport
-  // failures (refused connection, timeout, DNS, TLS, oversized reply) are
-  // IOError with a message naming the URL (credentials removed) and the cause.
-  // Header values never appear in messages.
+  // POSTs `body` to `url` (http:// or https://) with `headers` ("Name: value"
+  // lines). A "user:password@" part of the URL becomes Basic authorisation.
+  // Proxies come from the environment as for curl (https_proxy, http_proxy,
+  // all_proxy, no_proxy; http:// proxies only, https through CONNECT).
+  // Any HTTP status is a successful call here; the caller judges it.
+  // Transport failures (refused connection, timeout, DNS, TLS, oversized or
+  // malformed reply) are IOError with a message naming the URL (credentials
+  // removed) and the cause. Header values never appear in messages.
   Status Post(const std::string& url, const std::vector<std::string>& headers,
               const std::string& body, HttpResponse* response);
 
@@ -41,12 +50,12 @@ class HttpClient {
   static constexpr size_t kMaxResponseBytes = 64u << 20;
 
  private:
-  void* Borrow();              // a CURL* from the pool or a new one
-  void Return(void* handle);   // back to the pool, or cleaned up when full
+  std::unique_ptr<HttpConnection> Borrow(const std::string& pool_key);
+  void Return(std::unique_ptr<HttpConnection> connection);
 
   const long timeout_ms_;
   std::mutex mu_;
-  std::vector<void*> idle_;  // guarded by mu_; CURL* kept as void* to keep curl.h private
+  std::vector<std::unique_ptr<HttpConnection>> idle_;  // guarded by mu_
 };
 
 // `url` with any "user:password@" part replaced by "***@", for messages.
