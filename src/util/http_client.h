@@ -1,7 +1,7 @@
 // A small HTTP/1.1 POST client over POSIX sockets and OpenSSL, for the HTTP
 // embedders. It replaces libcurl so the wheel needs no system library: OpenSSL
 // is linked statically and certificates are checked against the system's trust
-// store (util/tls_trust.h).
+// store (util/http_connection.h).
 //
 // Thread-safety: HttpClient is safe to use from many threads at once. Each
 // call takes a kept-alive connection to the same origin from a small pool
