@@ -92,21 +92,36 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _OneShotHandler(_Handler):
+    """Answers one request per connection, then closes it without saying so
+    (no "Connection: close"), as a server's idle timeout does."""
+
+    def setup(self):
+        super().setup()
+        self.server.connections += 1
+
+    def do_POST(self):  # noqa: N802
+        super().do_POST()
+        self.close_connection = True
+
+
 @pytest.fixture
 def https_server(tmp_path):
-    """Yields start(san) -> (base_url, ca_path): a TLS server whose certificate
-    names `san`, signed by a fresh CA."""
+    """Yields start(san) -> (base_url, ca_path, paths seen): a TLS server whose
+    certificate names `san`, signed by a fresh CA."""
     servers = []
 
-    def start(san):
+    def start(san, handler=_Handler):
         ca_key, ca_cert, ca_path = _make_ca(tmp_path, "test-ca")
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(_server_cert(tmp_path, ca_key, ca_cert, san))
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
         httpd.seen = []
+        httpd.connections = 0
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         servers.append(httpd)
+        start.last = httpd
         return f"https://127.0.0.1:{httpd.server_address[1]}/v1", ca_path, httpd.seen
 
     yield start
@@ -129,6 +144,19 @@ def test_https_with_trusted_ca(tmp_path, https_server, monkeypatch):
         m.save("stock prices fell sharply", user_id="u")
         assert m.search("cat on a mat", user_id="u", mode="vector")[0].id == mid
     assert len(seen) >= 2 and set(seen) == {"/v1/embeddings"}
+
+
+def test_a_kept_alive_connection_the_server_closed_is_replaced(tmp_path, https_server, monkeypatch):
+    # Each save embeds once; the second finds its pooled connection closed by
+    # the server and must send again on a new one, without an error.
+    base_url, ca_path, seen = https_server([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))],
+                                           _OneShotHandler)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_path))
+    with _memory(tmp_path, base_url) as m:
+        for text in ("the cat sat on the mat", "stock prices fell sharply", "rain is due"):
+            m.save(text, user_id="u")
+        assert len(m.get_all(user_id="u")) == 3
+    assert len(seen) == 3 and https_server.last.connections == 3
 
 
 def test_https_rejects_an_untrusted_certificate(tmp_path, https_server, monkeypatch):
