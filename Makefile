@@ -13,7 +13,7 @@ DEV_SETTINGS = -Cbuild-dir=$(BUILD) -Ccmake.define.STRATAMEM_BUILD_TESTS=ON \
   -Ccmake.define.STRATAMEM_BUILD_BENCH=ON \
   $(if $(CCACHE),-Ccmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache -Ccmake.define.CMAKE_C_COMPILER_LAUNCHER=ccache)
 
-.PHONY: setup build install demo test test-cpp test-python test-tsan test-local bench clean fuzz-build fuzz-smoke fuzz soak
+.PHONY: setup build install demo test test-cpp test-python test-tsan test-local bench wheel-check clean fuzz-build fuzz-smoke fuzz soak
 
 setup:
 	bash scripts/setup.sh
@@ -80,6 +80,11 @@ test: setup test-cpp test-python test-tsan fuzz-smoke
 
 bench: setup install
 	$(PYTHON) bench/run_all.py --build $(BUILD)
+
+# The wheel runs where pip runs: auditwheel, then pip install in a bare Debian
+# root with no -dev or runtime packages (scripts/wheel_check.sh; needs root).
+wheel-check: install
+	PYTHON=$(PYTHON) bash scripts/wheel_check.sh $(DEV_SETTINGS)
 
 clean:
 	rm -rf build

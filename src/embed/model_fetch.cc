@@ -1,64 +1,67 @@
 #include "embed/model_fetch.h"
 
-#include <curl/curl.h>
-
-#include <cmath>
-#include <memory>
+#include <fstream>
+#include <sstream>
 
 #include "util/http_client.h"
+#include "util/http_connection.h"
 
 namespace stratamem::embed {
 namespace {
 
 constexpr size_t kMaxArtifactBytes = size_t{1} << 30;
+constexpr int kMaxRedirects = 5;
 
-struct Sink {
-  std::string* body;
-  bool too_large = false;
-};
+Status ReadLocalFile(const std::string& url, std::string* body) {
+  const std::string path = url.substr(7);  // "file://" + absolute path
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot fetch " + url + ": no such file");
+  std::ostringstream data;
+  data << in.rdbuf();
+  if (in.bad()) return Status::IOError("cannot fetch " + url + ": read error");
+  *body = std::move(data).str();
+  if (body->size() > kMaxArtifactBytes) return Status::IOError(url + ": the artifact is larger than 1 GiB");
+  return Status::OK();
+}
 
-size_t Write(char* data, size_t size, size_t nmemb, void* user) {
-  auto* sink = static_cast<Sink*>(user);
-  const size_t n = size * nmemb;
-  if (sink->body->size() + n > kMaxArtifactBytes) {
-    sink->too_large = true;
-    return 0;
+// Where a redirect's Location points: absolute http(s), or a path on the same origin.
+Status RedirectTarget(const std::string& from, const std::string& location, std::string* to) {
+  if (location.rfind("https://", 0) == 0 || location.rfind("http://", 0) == 0) {
+    *to = location;
+    return Status::OK();
   }
-  sink->body->append(data, n);
-  return n;
+  HttpUrl u;
+  if (location.empty() || location[0] != '/' || !ParseHttpUrl(from, &u).ok()) {
+    return Status::IOError("cannot fetch " + RedactUrl(from) + ": a redirect to an unsupported location");
+  }
+  *to = u.origin() + location;
+  return Status::OK();
 }
 
 }  // namespace
 
 Status FetchUrl(const std::string& url, double timeout_seconds, std::string* body) {
-  static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (init != CURLE_OK) return Status::IOError("libcurl could not be initialised");
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return Status::IOError("libcurl could not be initialised");
   body->clear();
-  Sink sink{body};
-  CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http,file");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, std::lround(timeout_seconds * 1000.0));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, Write);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  const CURLcode rc = curl_easy_perform(h);
-  const std::string shown = RedactUrl(url);
-  if (sink.too_large) return Status::IOError(shown + ": the artifact is larger than 1 GiB");
-  if (rc != CURLE_OK) return Status::IOError("cannot fetch " + shown + ": " + curl_easy_strerror(rc));
-  long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-  // file:// has no status (0); http(s) must answer 200.
-  if (status != 0 && status != 200) {
-    return Status::IOError("cannot fetch " + shown + ": HTTP " + std::to_string(status));
+  if (url.rfind("file://", 0) == 0) return ReadLocalFile(url, body);
+  HttpClient client(timeout_seconds);
+  std::string current = url;
+  for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+    HttpResponse response;
+    STRATAMEM_RETURN_IF_ERROR(client.Get(current, {}, kMaxArtifactBytes, &response));
+    const long status = response.status;
+    if (status == 200) {
+      *body = std::move(response.body);
+      return Status::OK();
+    }
+    const bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    if (!redirect || response.location.empty()) {
+      return Status::IOError("cannot fetch " + RedactUrl(current) + ": HTTP " + std::to_string(status));
+    }
+    std::string next;
+    STRATAMEM_RETURN_IF_ERROR(RedirectTarget(current, response.location, &next));
+    current = std::move(next);
   }
-  return Status::OK();
+  return Status::IOError("cannot fetch " + RedactUrl(url) + ": more than 5 redirects");
 }
 
 }  // namespace stratamem::embed

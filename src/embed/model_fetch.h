@@ -1,4 +1,5 @@
-// Downloads a model artifact (GET over libcurl: https, http, file).
+// Downloads a model artifact: GET over the engine's HTTP client (https, http,
+// following up to 5 redirects) or a file:// path read directly.
 #ifndef STRATAMEM_EMBED_MODEL_FETCH_H_
 #define STRATAMEM_EMBED_MODEL_FETCH_H_
 

@@ -1,0 +1,63 @@
+# Static linking of the system libraries the wheel would otherwise need
+# (STRATAMEM_STATIC_DEPS): an imported target found above is pointed at its
+# library's .a archive when that archive can go into a shared object (is PIC;
+# Debian's libsqlite3.a is not, its libssl.a, libcrypto.a, libutf8proc.a
+# and libz.a are). Otherwise the shared library stays, and the wheel carries a copy
+# (auditwheel repair, scripts/wheel_check.sh).
+include(CheckCSourceCompiles)
+
+# Sets `out` to `archive` when a shared object calling `symbol` links with it.
+function(stratamem_pic_archive out archive symbol extra_libs)
+  set(CMAKE_REQUIRED_LINK_OPTIONS -shared -fPIC)
+  set(CMAKE_REQUIRED_FLAGS -fPIC)
+  set(CMAKE_REQUIRED_LIBRARIES ${archive} ${extra_libs})
+  set(CMAKE_REQUIRED_QUIET ON)
+  string(MAKE_C_IDENTIFIER "STRATAMEM_PIC_${symbol}" var)
+  check_c_source_compiles("char ${symbol}(void); char* stratamem_probe(void) { return (char*)${symbol}; }
+    int main(void) { return 0; }" ${var})
+  if(${var})
+    set(${out} ${archive} PARENT_SCOPE)
+  else()
+    set(${out} "" PARENT_SCOPE)
+  endif()
+endfunction()
+
+if(STRATAMEM_STATIC_DEPS)
+  get_target_property(_sqlite_so SQLite::SQLite3 IMPORTED_LOCATION)
+  get_filename_component(_sqlite_dir "${_sqlite_so}" DIRECTORY)
+  find_library(STRATAMEM_SQLITE_ARCHIVE NAMES libsqlite3.a HINTS ${_sqlite_dir} NO_CACHE)
+  if(STRATAMEM_SQLITE_ARCHIVE)
+    stratamem_pic_archive(_sqlite_a ${STRATAMEM_SQLITE_ARCHIVE} sqlite3_open_v2 "m;dl;pthread")
+  endif()
+  if(_sqlite_a)
+    set_target_properties(SQLite::SQLite3 PROPERTIES IMPORTED_LOCATION ${_sqlite_a}
+      INTERFACE_LINK_LIBRARIES "m;${CMAKE_DL_LIBS};Threads::Threads")
+  endif()
+  find_library(STRATAMEM_UTF8PROC_ARCHIVE NAMES libutf8proc.a HINTS ${UTF8PROC_LIBRARY_DIRS} NO_CACHE)
+  if(STRATAMEM_UTF8PROC_ARCHIVE)
+    stratamem_pic_archive(_utf8proc_a ${STRATAMEM_UTF8PROC_ARCHIVE} utf8proc_map "")
+  endif()
+  if(_utf8proc_a)
+    set_target_properties(PkgConfig::UTF8PROC PROPERTIES INTERFACE_LINK_LIBRARIES ${_utf8proc_a})
+  endif()
+  if(TARGET ZLIB::ZLIB)  # model artifacts (.jar) are zip archives
+    get_filename_component(_zlib_dir "${ZLIB_LIBRARY}" DIRECTORY)
+    find_library(STRATAMEM_ZLIB_ARCHIVE NAMES libz.a HINTS ${_zlib_dir} NO_CACHE)
+    if(STRATAMEM_ZLIB_ARCHIVE)
+      stratamem_pic_archive(_zlib_a ${STRATAMEM_ZLIB_ARCHIVE} inflateInit_ "")
+    endif()
+    if(_zlib_a)
+      set_target_properties(ZLIB::ZLIB PROPERTIES IMPORTED_LOCATION ${_zlib_a})
+    endif()
+  endif()
+  message(STATUS "stratamem: static SQLite: ${_sqlite_a}; static utf8proc: ${_utf8proc_a}; "
+                 "static zlib: ${_zlib_a}")
+endif()
+
+# libstdc++ and libgcc into `target` itself (the extension module, the CLI):
+# the wheel then needs no C++ runtime of the machine it lands on.
+function(stratamem_static_runtime target)
+  if(STRATAMEM_STATIC_DEPS AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT STRATAMEM_SANITIZE)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+endfunction()
