@@ -253,11 +253,12 @@ def joint_fit(setsd: dict, model: str, mus: dict, v: str = "mu", t: str = "all")
                 a, b = parts[0].get(g), parts[1].get(g)
                 held[name][f"cat{g}_recall@10"] = (a["recall@10"] * a["n"] + b["recall@10"] * b["n"]) / (a["n"] + b["n"])
     mean_w = round(float(np.mean(chosen)), 3)
-    whole = {name: headline(kinds[name], summarize(preps, per_question(
-        preps, {"models": [model], "signal": "fused", "v": v, "t": t, "w": mean_w}, mus)))
-        for name, preps in setsd.items()}
+    whole = {name: summarize(preps, per_question(
+        preps, {"models": [model], "signal": "fused", "v": v, "t": t, "w": mean_w}, mus))
+        for name, preps in setsd.items()}   # every question, per LoCoMo category too
     return {"model": model, "method": f"{v}/{t}", "weights": chosen, "held_out": held,
-            "weight_kept": mean_w, "score_at_weight_kept": whole}
+            "weight_kept": mean_w, "score_at_weight_kept": {n: headline(kinds[n], r) for n, r in whole.items()},
+            "metrics_at_weight_kept": whole}
 
 
 def load_prepared(name: str, make, models):
