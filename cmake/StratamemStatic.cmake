@@ -1,8 +1,8 @@
 # Static linking of the system libraries the wheel would otherwise need
 # (STRATAMEM_STATIC_DEPS): an imported target found above is pointed at its
 # library's .a archive when that archive can go into a shared object (is PIC;
-# Debian's libsqlite3.a is not, its libssl.a, libcrypto.a, libutf8proc.a
-# and libz.a are). Otherwise the shared library stays, and the wheel carries a copy
+# Debian's libsqlite3.a and libz.a are not, its libssl.a, libcrypto.a and
+# libutf8proc.a are; libz.so is on every manylinux system anyway). Otherwise the shared library stays, and the wheel carries a copy
 # (auditwheel repair, scripts/wheel_check.sh).
 include(CheckCSourceCompiles)
 
@@ -40,24 +40,18 @@ if(STRATAMEM_STATIC_DEPS)
   if(_utf8proc_a)
     set_target_properties(PkgConfig::UTF8PROC PROPERTIES INTERFACE_LINK_LIBRARIES ${_utf8proc_a})
   endif()
-  if(TARGET ZLIB::ZLIB)  # model artifacts (.jar) are zip archives
-    get_filename_component(_zlib_dir "${ZLIB_LIBRARY}" DIRECTORY)
-    find_library(STRATAMEM_ZLIB_ARCHIVE NAMES libz.a HINTS ${_zlib_dir} NO_CACHE)
-    if(STRATAMEM_ZLIB_ARCHIVE)
-      stratamem_pic_archive(_zlib_a ${STRATAMEM_ZLIB_ARCHIVE} inflateInit_ "")
-    endif()
-    if(_zlib_a)
-      set_target_properties(ZLIB::ZLIB PROPERTIES IMPORTED_LOCATION ${_zlib_a})
-    endif()
-  endif()
-  message(STATUS "stratamem: static SQLite: ${_sqlite_a}; static utf8proc: ${_utf8proc_a}; "
-                 "static zlib: ${_zlib_a}")
+  message(STATUS "stratamem: static SQLite: ${_sqlite_a}; static utf8proc: ${_utf8proc_a}")
 endif()
 
 # libstdc++ and libgcc into `target` itself (the extension module, the CLI):
-# the wheel then needs no C++ runtime of the machine it lands on.
+# the wheel then needs no C++ runtime of the machine it lands on. The static
+# archives' symbols are kept out of the dynamic symbol table
+# (--exclude-libs,ALL): a process that has also loaded the system's
+# libstdc++.so (numpy, onnxruntime do) would otherwise bind some of the
+# module's calls to that copy and mix two runtimes' locale and RTTI state
+# (std::bad_cast, crashes).
 function(stratamem_static_runtime target)
   if(STRATAMEM_STATIC_DEPS AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT STRATAMEM_SANITIZE)
-    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc -Wl,--exclude-libs,ALL)
   endif()
 endfunction()
