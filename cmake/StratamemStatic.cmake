@@ -1,9 +1,10 @@
 # Static linking of the system libraries the wheel would otherwise need
 # (STRATAMEM_STATIC_DEPS): an imported target found above is pointed at its
-# library's .a archive when that archive can go into a shared object (is PIC;
-# Debian's libsqlite3.a and libz.a are not, its libssl.a, libcrypto.a and
-# libutf8proc.a are; libz.so is on every manylinux system anyway). Otherwise the shared library stays, and the wheel carries a copy
-# (auditwheel repair, scripts/wheel_check.sh).
+# library's .a archive when that archive can go into a shared object (is PIC:
+# Debian's libssl.a, libcrypto.a and libutf8proc.a are; its libsqlite3.a and
+# libz.a are not). Otherwise the shared library stays, and the wheel carries a
+# copy (auditwheel repair, scripts/wheel_check.sh); libz.so is allowed by
+# every manylinux policy.
 include(CheckCSourceCompiles)
 
 # Sets `out` to `archive` when a shared object calling `symbol` links with it.
