@@ -19,27 +19,28 @@ pytestmark = pytest.mark.model
 CHECKS = "not_a_server_error,positive_data_acceptance,negative_data_rejection,response_schema_conformance"
 
 
-def schemathesis(url: str, checks: str, *selection: str) -> subprocess.CompletedProcess:
+def schemathesis(url: str, cwd: Path, checks: str, *selection: str) -> subprocess.CompletedProcess:
     exe = shutil.which("schemathesis")
     if exe is None:
         pytest.fail("schemathesis is not installed (requirements-dev.txt)")
     return subprocess.run(
         [exe, "run", f"{url}/openapi.json", "--url", url, "--checks", checks, "--max-examples", "25",
          "-H", "X-Stratamem-User: st", "--generation-deterministic", "--no-color", *selection],
-        capture_output=True, text=True, timeout=900)
+        # In the test's own directory: schemathesis keeps a cache (.schemathesis/) in its cwd.
+        capture_output=True, text=True, timeout=900, cwd=cwd)
 
 
 def test_schema_and_server_agree(tmp_path: Path) -> None:
     with ServeProcess(tmp_path / "st.db", "--quiet") as s:
         # Every memory route, both directions: what the schema admits is accepted, what it
         # refuses is refused, never a 5xx, responses as documented.
-        done = schemathesis(s.url, CHECKS, "--include-path-regex", "^/v1/(memories|stats)",
+        done = schemathesis(s.url, tmp_path, CHECKS, "--include-path-regex", "^/v1/(memories|stats)",
                             "--exclude-operation-id", "saveMemory")
         assert done.returncode == 0, (done.stdout + done.stderr)[-6000:]
         # Saving: a session, agent or turn level needs its ids, which may come from the body
         # or the X-Stratamem-* headers; a body schema cannot say "or a header", so here the
         # schema is looser than the server by exactly that (docs/serve.md) and the
         # acceptance check is left out.
-        done = schemathesis(s.url, CHECKS.replace("positive_data_acceptance,", ""),
+        done = schemathesis(s.url, tmp_path, CHECKS.replace("positive_data_acceptance,", ""),
                             "--include-operation-id", "saveMemory")
         assert done.returncode == 0, (done.stdout + done.stderr)[-6000:]
