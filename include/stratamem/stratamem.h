@@ -5,6 +5,7 @@
 #include "stratamem/embedder.h"
 #include "stratamem/env.h"
 #include "stratamem/export.h"
+#include "stratamem/graph.h"
 #include "stratamem/options.h"
 #include "stratamem/record.h"
 #include "stratamem/scope.h"

@@ -30,7 +30,8 @@ from .errors import (
     StoreError,
 )
 from .memory import Memory, SyncMemory
-from .records import MemoryRecord, SavedId, SearchResult
+from .records import Entity, ExtractedEntity, MemoryRecord, Neighbor, Relation, SavedId, SearchResult
+from ._graph import extract_entities
 
 from .wrap import with_memory
 
@@ -48,6 +49,11 @@ __all__ = [
     "MemoryRecord",
     "SearchResult",
     "SavedId",
+    "Entity",
+    "Relation",
+    "Neighbor",
+    "ExtractedEntity",
+    "extract_entities",
     "bundled_model_dir",
     "with_memory",
 ]

@@ -312,16 +312,16 @@ class Extractor {
     if (!lead.empty() && lead.back() == '.') lead.pop_back();
     bool single = first == last;
     bool weak = single && a.sentence_start && !a.all_caps && !HasInnerCapital(a.text);
-    bool person = false;
+    bool person = false, addressed = false;
     if (!single && IsPersonTitle(lead)) person = true;
-    if (greeted) person = true;
+    if (greeted) person = addressed = true;
     if (first > 0) {
       const Word& prev = words_[first - 1];
       std::string p = AsciiLower(StripPossessive(prev.text));
       if (IsPersonRoleNoun(p) && !prev.ends_sentence) person = true;
       // Addressed: ", Sofia!" / "that, Aisha?" at the end of a sentence.
       if (prev.trail == ',' && (z.ends_sentence || last + 1 == words_.size() || z.trail == '!' || z.trail == '?')) {
-        person = true;
+        person = addressed = true;
       }
       // "... by Madeline Miller" after a title.
       if (p == "by" && first >= 2 && words_[first - 2].consumed) person = true;
@@ -331,9 +331,10 @@ class Extractor {
       if (IsSpeechVerb(next.lower)) person = true;
       if (next.lower == "and" && last + 2 < words_.size() && words_[last + 2].lower == "i") person = true;
     }
-    if (IsPlaceOrOrgHead(head) && !single) person = false;
+    if (IsPlaceOrOrgHead(head) && !single) person = addressed = false;
     if (person) weak = false;
-    AddSpan(person ? kPerson : kName, a.begin, z.end, MentionRole::kMention, weak);
+    AddSpan(person ? kPerson : kName, a.begin, z.end, addressed ? MentionRole::kAddressee : MentionRole::kMention,
+            weak);
   }
 
   // One mention per key, in order of first occurrence; the most specific type
@@ -352,7 +353,7 @@ class Extractor {
       Mention& kept = out[it->second];
       ++kept.count;
       if (TypeRank(m.type) > TypeRank(kept.type)) kept.type = m.type;
-      if (static_cast<int>(m.role) > static_cast<int>(kept.role)) kept.role = m.role;
+      if (Stronger(m.role, kept.role)) kept.role = m.role;
       kept.weak = kept.weak && m.weak;
     }
     // Without a speaker label, a note is about the name it starts with.

@@ -22,6 +22,15 @@ bool IsNameType(std::string_view type) { return type == kName || type == kPerson
 
 }  // namespace
 
+double RoleWeight(MentionRole role) {
+  switch (role) {
+    case MentionRole::kSubject: return 1.0;
+    case MentionRole::kAddressee: return 0.25;
+    case MentionRole::kMention: break;
+  }
+  return 0.5;
+}
+
 int TypeRank(std::string_view type) {
   if (type == kPerson) return 5;
   if (type == kName) return 0;

@@ -12,9 +12,15 @@ namespace stratamem::graph {
 
 // Values are stored on disk (mentions.role): never renumber.
 enum class MentionRole : int {
-  kMention = 0,  // named somewhere in the text
-  kSubject = 1,  // what the text is about: a transcript's speaker ("Tom: ..."), the first name of a note
+  kMention = 0,    // named somewhere in the text
+  kSubject = 1,    // what the text is about: a transcript's speaker ("Tom: ..."), the first name of a note
+  kAddressee = 2,  // only spoken to ("Thanks, Mel!", "Hey Marco"): the text is not about them
 };
+
+// How much a role says the text is about the entity: subject 1, mention 0.5,
+// addressee 0.25. Merging keeps the role with the larger weight.
+double RoleWeight(MentionRole role);
+inline bool Stronger(MentionRole a, MentionRole b) { return RoleWeight(a) > RoleWeight(b); }
 
 // The extractor's types. Inline entities may carry any other short type
 // ("project", "organisation"); these are the ones the engine assigns.
