@@ -28,10 +28,10 @@ RECORD_FIELDS = {
     "id", "content", "scope", "user_id", "session_id", "agent_id", "turn_id", "source_agent",
     "importance", "created_at", "updated_at", "content_hash", "metadata",
     "version", "valid_from", "valid_to", "superseded_by", "sources", "seen_count", "last_seen_at",
-    "access_count", "last_accessed_at",
+    "access_count", "last_accessed_at", "world_from", "world_to",
 }
 SCORE_FIELDS = {"score", "relevance", "recency", "access", "explanation", "vector_score",
-                "text_score", "vector_rank", "text_rank"}
+                "text_score", "vector_rank", "text_rank", "graph_score", "graph_path"}
 
 
 def console_script() -> str:
