@@ -65,7 +65,7 @@ STRATAMEM_EXPORT Result<std::string> FoldEntityKey(std::string_view surface, std
 struct Entity {
   int64_t id = 0;             // stable within the store while any memory names it
   std::string key;            // folded identity within the user
-  std::string name;           // the most frequent visible way of writing it
+  std::string name;           // the most frequent visible spelling of `key` (else of any alias)
   std::string type;
   std::vector<std::string> aliases;  // every other visible way of writing it
   int64_t memories = 0;       // visible memories that name it

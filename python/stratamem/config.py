@@ -146,8 +146,10 @@ class MemoryConfig:
     #: The graph (docs/graph.md): find entities in memories saved without inline ones.
     graph_extract: bool = True
     #: Whether searches use graph expansion unless a search says otherwise
-    #: (``search(..., include_graph=...)``).
-    include_graph: bool = True
+    #: (``search(..., include_graph=...)``). Off: on LoCoMo it did not raise
+    #: recall yet and it costs 10x search latency at 10k memories
+    #: (docs/benchmarks.md, "Graph").
+    include_graph: bool = False
     #: How much graph expansion weighs against the fused vector + BM25 relevance
     #: (``relevance = (1 - w) * fused + w * graph``); 0 turns it off.
     graph_weight: float = 0.3

@@ -92,7 +92,7 @@ def test_graph_expansion_ranks_the_named_speakers_turns_and_explains_why(mem):
         "Caroline: a pottery class sounds lovely, I took one in college.",
         "Caroline: the support group meets on Tuesdays.",
     )])
-    hits = mem.search("What class did Melanie sign up for?", user_id="u", top_k=3)
+    hits = mem.search("What class did Melanie sign up for?", user_id="u", top_k=3, include_graph=True)
     assert hits[0].content.startswith("Melanie:")
     assert hits[0].graph_score == 1.0 and hits[0].graph_path == "Melanie (subject)"
     assert "graph 1.00 via Melanie (subject)" in hits[0].explanation
@@ -102,11 +102,14 @@ def test_graph_expansion_ranks_the_named_speakers_turns_and_explains_why(mem):
         mem.search("x", user_id="u", include_graph="yes")
 
 
-def test_store_default_turns_graph_search_off(config):
-    with SyncMemory(config.replace(include_graph=False)) as mem:
+def test_store_default_decides_when_a_search_does_not(config):
+    with SyncMemory(config) as mem:  # off by default
         mem.save("Melanie: I signed up for a pottery class", user_id="u")
         assert mem.search("Melanie", user_id="u")[0].graph_score == 0
         assert mem.search("Melanie", user_id="u", include_graph=True)[0].graph_score == 1.0
+    with SyncMemory(config.replace(include_graph=True)) as mem:
+        assert mem.search("Melanie", user_id="u")[0].graph_score == 1.0
+        assert mem.search("Melanie", user_id="u", include_graph=False)[0].graph_score == 0
 
 
 def test_neighbors_and_the_three_export_formats(mem):
