@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
       {"delete", RegisterDelete(app, common)}, {"clear", RegisterClear(app, common)},
       {"stats", RegisterStats(app, common)},   {"export", RegisterExport(app, common)},
       {"import", RegisterImport(app, common)}, {"ingest", RegisterIngest(app, common)},
-      {"serve", RegisterServe(app, common)},
+      {"graph", RegisterGraph(app, common)},   {"serve", RegisterServe(app, common)},
       {"mcp", RegisterMcp(app, common)},       {"models", RegisterModels(app, common)},
   };
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stratamem/embedder.h"
+#include "stratamem/graph.h"
 #include "stratamem/scope.h"
 
 namespace stratamem {
@@ -56,6 +57,12 @@ struct OpenOptions {
   // embeddings. Hit rates are in Stats(). 0 or cache_enabled = false: off.
   bool cache_enabled = true;
   size_t cache_max_size = 1000;
+  // The graph (docs/graph.md): find entities in memories saved without inline
+  // ones (the native extractor); graph expansion in searches is off unless a
+  // search or the store asks (SearchRequest::include_graph): on LoCoMo it did
+  // not raise recall yet and it costs 10x search latency at 10k memories.
+  bool graph_extract = true;
+  bool graph_search = false;
   Env* env = nullptr;                     // nullptr: Env::Default()
 };
 
@@ -67,6 +74,13 @@ struct SaveRequest {
   double importance = 0.5;     // 0..1
   std::string metadata_json;   // "" or a JSON object
   bool dedup = true;           // merge into an existing equal / near-equal memory
+  // The graph: entities and relations the fact names (added to what the
+  // extractor finds), and when the fact holds in the world (unix
+  // microseconds, 0 = unknown; store time is the versions' own).
+  std::vector<EntityInput> entities;
+  std::vector<RelationInput> relations;
+  int64_t world_from = 0;
+  int64_t world_to = 0;
 };
 
 // Update(): a new version of the same memory (same id).
@@ -74,12 +88,20 @@ struct UpdateRequest {
   std::string content;
   double importance = -1;      // < 0: keep the current importance
   std::string metadata_json;   // "": keep the current metadata
+  // Inline graph of the new version (the extractor reads its content again;
+  // the old version keeps its own).
+  std::vector<EntityInput> entities;
+  std::vector<RelationInput> relations;
 };
 
 enum class SearchMode : int { kHybrid = 0, kVector = 1, kText = 2 };
 
 // SearchRequest::vector_weight / text_weight: use the model's calibrated weights.
 inline constexpr double kModelWeights = -1;
+
+// Whether a search uses graph expansion: the store's default
+// (OpenOptions::graph_search), or on / off for this search.
+enum class GraphSignal : int { kStoreDefault = -1, kOff = 0, kOn = 1 };
 
 // How hybrid search combines its two signals (docs/architecture.md, "Fusion").
 enum class FusionMethod : int {
@@ -117,6 +139,15 @@ struct SearchRequest {
   // MMR diversity in [0, 1): 0 ranks by score alone; d > 0 picks each next
   // result by (1 - d) * score - d * (its highest cosine with those picked).
   double diversity = 0;
+  // Graph expansion as a third signal (search/graph_signal.h): memories
+  // around the entities the query names, fused as
+  // relevance = (1 - graph_weight) * fused + graph_weight * graph score.
+  GraphSignal include_graph = GraphSignal::kStoreDefault;
+  double graph_weight = 0.3;
+  // World time: only what was believed to hold at this moment (unix
+  // microseconds, 0: no such filter). Superseded memories whose world
+  // interval contains it count; see docs/format.md, "Time".
+  int64_t valid_at = 0;
 };
 
 struct ListRequest {

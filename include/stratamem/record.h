@@ -36,6 +36,10 @@ struct MemoryRecord {
   // Counted in memory and written with the store's next write or on close.
   int64_t access_count = 0;
   int64_t last_accessed_at = 0;
+  // World time: when the fact held, when known (0 = unknown / still holds).
+  // A supersede closes world_to.
+  int64_t world_from = 0;
+  int64_t world_to = 0;
 };
 
 // What a save did.
@@ -55,6 +59,8 @@ struct SearchResult {
   double text_score = 0;    // BM25 relevance (higher is better), 0 when FTS did not match
   int vector_rank = 0;      // 1-based rank in the vector list, 0 when absent
   int text_rank = 0;        // 1-based rank in the full-text list, 0 when absent
+  double graph_score = 0;   // graph expansion, in [0, 1]; 0 when it did not reach the memory
+  std::string graph_path;   // how it was reached: "Caroline (subject)", "Alice -[works_at]-> Acme (mention)"
 };
 
 struct StoreStats {

@@ -15,6 +15,7 @@
 
 #include "stratamem/embedder.h"
 #include "stratamem/export.h"
+#include "stratamem/graph.h"
 #include "stratamem/options.h"
 #include "stratamem/record.h"
 #include "stratamem/status.h"
@@ -72,6 +73,15 @@ class STRATAMEM_EXPORT MemoryStore {
   // ones of that turn. Returns how many memories were deleted (a memory with
   // several versions counts once).
   virtual Result<int64_t> Clear(const ScopeContext& context) = 0;
+  // The graph (stratamem/graph.h), read exactly as a search from the
+  // query's context would see it.
+  virtual Result<std::vector<Entity>> Entities(const EntityQuery& query) = 0;
+  virtual Result<std::vector<Relation>> Relations(const RelationQuery& query) = 0;
+  // Entities around one entity (one or two hops), with the paths and the
+  // memories that name them; NotFound when the entity is not visible.
+  virtual Result<std::vector<Neighbor>> Neighbors(const NeighborQuery& query) = 0;
+  virtual Result<GraphSnapshot> Graph(const GraphReadOptions& options) = 0;
+
   // Counts for a user (context.user_id set, visible from context) or the whole store.
   virtual Result<StoreStats> Stats(const ScopeContext& context) = 0;
   // Runs SQLite's integrity check and compares the vector cache with the table.

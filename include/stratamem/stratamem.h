@@ -6,6 +6,7 @@
 #include "stratamem/env.h"
 #include "stratamem/models.h"
 #include "stratamem/export.h"
+#include "stratamem/graph.h"
 #include "stratamem/limits.h"
 #include "stratamem/options.h"
 #include "stratamem/record.h"

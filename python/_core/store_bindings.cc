@@ -17,6 +17,7 @@
 
 #include "embed_holder.h"
 #include "errors.h"
+#include "store_handle.h"
 #include "stratamem/stratamem.h"
 
 namespace nb = nanobind;
@@ -25,37 +26,8 @@ using namespace nb::literals;
 namespace stratamem::python {
 namespace {
 
-// The Python-visible handle. Close() leaves the engine object alive (later
-// calls then return IOError) so a call racing with close() never sees a
-// dangling pointer; the object dies with the Python handle.
-struct StoreHandle {
-  std::unique_ptr<MemoryStore> store;
-};
-
-// Runs `fn` (an engine call returning Result<T> or Status) without the GIL,
-// then raises or returns the value with the GIL held.
-template <typename Fn>
-auto Call(Fn&& fn) {
-  using R = decltype(fn());
-  std::optional<R> result;
-  {
-    nb::gil_scoped_release release;
-    result.emplace(fn());
-  }
-  if constexpr (std::is_same_v<R, Status>) {
-    ThrowStatus(*result);
-  } else {
-    if (!result->ok()) ThrowStatus(result->status());
-    return std::move(*result).value();
-  }
-}
-
-MemoryStore& Engine(StoreHandle& h) {
-  if (!h.store) ThrowStatus(Status::IOError("store is not open"));
-  return *h.store;
-}
-
 void BindValueTypes(nb::module_& m) {
+  BindGraphTypes(m);  // SaveRequest carries inline entities and relations
   nb::enum_<Scope>(m, "Scope")
       .value("USER", Scope::kUser)
       .value("SESSION", Scope::kSession)
@@ -98,19 +70,30 @@ void BindValueTypes(nb::module_& m) {
       .def(
           "__init__",
           [](SaveRequest* self, std::string content, Scope scope, const ScopeContext& context,
-             std::string source_agent, double importance, std::string metadata_json, bool dedup) {
-            new (self) SaveRequest{std::move(content), scope,      context,
-                                   std::move(source_agent), importance, std::move(metadata_json), dedup};
+             std::string source_agent, double importance, std::string metadata_json, bool dedup,
+             std::vector<EntityInput> entities, std::vector<RelationInput> relations, int64_t world_from,
+             int64_t world_to) {
+            new (self) SaveRequest{std::move(content),  scope,
+                                   context,            std::move(source_agent),
+                                   importance,         std::move(metadata_json),
+                                   dedup,              std::move(entities),
+                                   std::move(relations), world_from,
+                                   world_to};
           },
           "content"_a, "scope"_a, "context"_a, "source_agent"_a = "", "importance"_a = 0.5,
-          "metadata_json"_a = "", "dedup"_a = true)
+          "metadata_json"_a = "", "dedup"_a = true, "entities"_a = std::vector<EntityInput>(),
+          "relations"_a = std::vector<RelationInput>(), "world_from"_a = 0, "world_to"_a = 0)
       .def_ro("content", &SaveRequest::content)
       .def_ro("scope", &SaveRequest::scope)
       .def_ro("context", &SaveRequest::context)
       .def_ro("source_agent", &SaveRequest::source_agent)
       .def_ro("importance", &SaveRequest::importance)
       .def_ro("metadata_json", &SaveRequest::metadata_json)
-      .def_ro("dedup", &SaveRequest::dedup);
+      .def_ro("dedup", &SaveRequest::dedup)
+      .def_ro("entities", &SaveRequest::entities)
+      .def_ro("relations", &SaveRequest::relations)
+      .def_ro("world_from", &SaveRequest::world_from)
+      .def_ro("world_to", &SaveRequest::world_to);
 
   nb::class_<SaveOutcome>(m, "SaveOutcome")
       .def_ro("id", &SaveOutcome::id)
@@ -135,7 +118,9 @@ void BindValueTypes(nb::module_& m) {
       .def_ro("seen_count", &MemoryRecord::seen_count)
       .def_ro("last_seen_at", &MemoryRecord::last_seen_at)
       .def_ro("access_count", &MemoryRecord::access_count)
-      .def_ro("last_accessed_at", &MemoryRecord::last_accessed_at);
+      .def_ro("last_accessed_at", &MemoryRecord::last_accessed_at)
+      .def_ro("world_from", &MemoryRecord::world_from)
+      .def_ro("world_to", &MemoryRecord::world_to);
 
   nb::class_<SearchResult>(m, "SearchResult")
       .def_ro("record", &SearchResult::record)
@@ -147,7 +132,9 @@ void BindValueTypes(nb::module_& m) {
       .def_ro("vector_score", &SearchResult::vector_score)
       .def_ro("text_score", &SearchResult::text_score)
       .def_ro("vector_rank", &SearchResult::vector_rank)
-      .def_ro("text_rank", &SearchResult::text_rank);
+      .def_ro("text_rank", &SearchResult::text_rank)
+      .def_ro("graph_score", &SearchResult::graph_score)
+      .def_ro("graph_path", &SearchResult::graph_path);
 
   nb::class_<StoreStats>(m, "StoreStats")
       .def_ro("total", &StoreStats::total)
@@ -177,7 +164,8 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
                                   VectorBackend vector_backend, int vector_dimension, int hnsw_m,
                                   int hnsw_ef_construction, int hnsw_ef_search, IndexScalar hnsw_scalar,
                                   bool create_if_missing, bool read_only, int busy_timeout_ms,
-                                  double dedup_threshold, bool cache_enabled, size_t cache_max_size) {
+                                  double dedup_threshold, bool cache_enabled, size_t cache_max_size,
+                                  bool graph_extract, bool graph_search) {
   if (!embedder.embedder) {
     ThrowStatus(Status::InvalidArgument("this Embedder was already given to another store"));
   }
@@ -197,6 +185,8 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
   options.dedup_threshold = dedup_threshold;
   options.cache_enabled = cache_enabled;
   options.cache_max_size = cache_max_size;
+  options.graph_extract = graph_extract;
+  options.graph_search = graph_search;
   // The store owns its embedder from here on, whether or not Open succeeds.
   std::unique_ptr<Embedder> owned = std::move(embedder.embedder);
   auto handle = std::make_unique<StoreHandle>();
@@ -209,7 +199,9 @@ std::unique_ptr<StoreHandle> Open(const std::string& db_path, EmbedderHolder& em
 void BindStore(nb::module_& m) {
   BindValueTypes(m);
 
-  nb::class_<StoreHandle>(m, "Store", "An open memory store (stratamem/store.h).")
+  nb::class_<StoreHandle> store(m, "Store", "An open memory store (stratamem/store.h).");
+  BindGraphMethods(store);
+  store
       .def_static("open", &Open, "db_path"_a, "embedder"_a, nb::kw_only(),
                   "durability"_a = Durability::kFull, "max_content_bytes"_a = 32 * 1024,
                   "vector_backend"_a = VectorBackend::kAuto, "vector_dimension"_a = 0,
@@ -217,7 +209,7 @@ void BindStore(nb::module_& m) {
                   "hnsw_scalar"_a = IndexScalar::kF32,
                   "create_if_missing"_a = true, "read_only"_a = false,
                   "busy_timeout_ms"_a = 10000, "dedup_threshold"_a = 0.95, "cache_enabled"_a = true,
-                  "cache_max_size"_a = 1000)
+                  "cache_max_size"_a = 1000, "graph_extract"_a = true, "graph_search"_a = false)
       .def(
           "save",
           [](StoreHandle& h, const SaveRequest& request) {
@@ -242,12 +234,14 @@ void BindStore(nb::module_& m) {
       .def(
           "update",
           [](StoreHandle& h, const std::string& id, std::string content, double importance,
-             std::string metadata_json) {
+             std::string metadata_json, std::vector<EntityInput> entities, std::vector<RelationInput> relations) {
             MemoryStore& s = Engine(h);
-            UpdateRequest request{std::move(content), importance, std::move(metadata_json)};
+            UpdateRequest request{std::move(content), importance, std::move(metadata_json), std::move(entities),
+                                  std::move(relations)};
             return Call([&] { return s.Update(id, request); });
           },
-          "id"_a, "content"_a, nb::kw_only(), "importance"_a = -1.0, "metadata_json"_a = "")
+          "id"_a, "content"_a, nb::kw_only(), "importance"_a = -1.0, "metadata_json"_a = "",
+          "entities"_a = std::vector<EntityInput>(), "relations"_a = std::vector<RelationInput>())
       .def(
           "supersede",
           [](StoreHandle& h, const std::string& old_id, const SaveRequest& replacement) {
@@ -268,9 +262,13 @@ void BindStore(nb::module_& m) {
              double min_score, SearchMode mode,
              std::vector<std::pair<std::string, std::string>> metadata_equals,
              std::vector<Scope> scopes, int64_t as_of, FusionMethod fusion, double recency_weight,
-             double importance_weight, double access_weight, double recency_half_life_days, double diversity) {
+             double importance_weight, double access_weight, double recency_half_life_days, double diversity,
+             GraphSignal include_graph, double graph_weight, int64_t valid_at) {
             MemoryStore& s = Engine(h);
             SearchRequest request;
+            request.include_graph = include_graph;
+            request.graph_weight = graph_weight;
+            request.valid_at = valid_at;
             request.recency_weight = recency_weight;
             request.importance_weight = importance_weight;
             request.access_weight = access_weight;
@@ -292,7 +290,8 @@ void BindStore(nb::module_& m) {
           "metadata_equals"_a = std::vector<std::pair<std::string, std::string>>(),
           "scopes"_a = std::vector<Scope>(), "as_of"_a = 0, "fusion"_a = FusionMethod::kScore,
           "recency_weight"_a = 0.1, "importance_weight"_a = 0.1, "access_weight"_a = 0.05,
-          "recency_half_life_days"_a = 30.0, "diversity"_a = 0.0)
+          "recency_half_life_days"_a = 30.0, "diversity"_a = 0.0, "include_graph"_a = GraphSignal::kStoreDefault,
+          "graph_weight"_a = 0.3, "valid_at"_a = 0)
       .def(
           "get",
           [](StoreHandle& h, const std::string& id) {

@@ -32,6 +32,11 @@ _LAZY = {
     "MemoryRecord": ".records",
     "SearchResult": ".records",
     "SavedId": ".records",
+    "Entity": ".records",
+    "ExtractedEntity": ".records",
+    "Neighbor": ".records",
+    "Relation": ".records",
+    "extract_entities": "._graph",
     "bundled_model_dir": "._model",
     "with_memory": ".wrap",
 }
@@ -48,6 +53,11 @@ __all__ = [
     "MemoryRecord",
     "SearchResult",
     "SavedId",
+    "Entity",
+    "Relation",
+    "Neighbor",
+    "ExtractedEntity",
+    "extract_entities",
     "bundled_model_dir",
     "with_memory",
     "models",
@@ -81,5 +91,6 @@ if TYPE_CHECKING:
     from ._model import bundled_model_dir
     from .config import Durability, EmbedderBackend, MemoryConfig, Ranking, VectorBackend
     from .memory import Memory, SyncMemory
-    from .records import MemoryRecord, SavedId, SearchResult
+    from ._graph import extract_entities
+    from .records import Entity, ExtractedEntity, MemoryRecord, Neighbor, Relation, SavedId, SearchResult
     from .wrap import with_memory

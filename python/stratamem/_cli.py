@@ -24,7 +24,7 @@ __all__ = ["main", "binary_path", "render_help_blocks", "write_docs"]
 BINARY_ENV = "STRATAMEM_CLI_BINARY"
 MODEL_ENV = "STRATAMEM_MODEL_DIR"
 # Every subcommand, in the order docs/cli.md shows them.
-COMMANDS = ("add", "search", "list", "get", "delete", "clear", "stats", "export", "import", "ingest",
+COMMANDS = ("add", "search", "list", "get", "delete", "clear", "stats", "export", "import", "ingest", "graph",
             "mcp", "serve")
 # Commands that do not open a store (no --db, scope or embedder options), also documented.
 MODEL_COMMANDS = ("models", "models pull")

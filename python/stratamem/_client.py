@@ -35,8 +35,10 @@ _MODES = {
 }
 SAVE_KEYS = frozenset(
     {"content", "user_id", "session_id", "agent_id", "turn_id", "scope", "importance",
-     "metadata", "source_agent", "dedup"}
+     "metadata", "source_agent", "dedup", "entities", "relationships", "world_from", "world_to"}
 )
+_GRAPH_SEARCH = {None: _core.GraphSignal.STORE_DEFAULT, True: _core.GraphSignal.ON,
+                 False: _core.GraphSignal.OFF}
 
 
 # --- argument checks: only what Python must do before calling the engine -----
@@ -68,6 +70,12 @@ def number(name: str, value: Any) -> float:
 def integer(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidTypeError(f"{name} must be an int, not {type(value).__name__}")
+    return value
+
+
+def flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidTypeError(f"{name} must be a bool, not {type(value).__name__}")
     return value
 
 
@@ -129,7 +137,9 @@ def context(user_id: Any, session_id: Any = None, agent_id: Any = None, turn_id:
 
 def save_request(content: Any, *, user_id: Any, session_id: Any = None, agent_id: Any = None,
                  turn_id: Any = None, scope: Any = "user", importance: Any = 0.5,
-                 metadata: Any = None, source_agent: Any = None, dedup: Any = True) -> Any:
+                 metadata: Any = None, source_agent: Any = None, dedup: Any = True,
+                 entities: Any = None, relationships: Any = None, world_from: Any = None,
+                 world_to: Any = None) -> Any:
     if not isinstance(dedup, bool):
         raise InvalidTypeError(f"dedup must be a bool, not {type(dedup).__name__}")
     return _core.SaveRequest(
@@ -140,7 +150,67 @@ def save_request(content: Any, *, user_id: Any, session_id: Any = None, agent_id
         number("importance", importance),
         metadata_json(metadata),
         dedup,
+        entity_inputs(entities),
+        relation_inputs(relationships),
+        optional_micros("world_from", world_from),
+        optional_micros("world_to", world_to),
     )
+
+
+# --- the graph's inputs: the reference API's shapes --------------------------
+
+def entity_inputs(value: Any) -> list[Any]:
+    """``["Alice", {"name": "Acme", "type": "organization"}]``; headroom's
+    ``{"entity": ..., "entity_type": ...}`` is read too."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidTypeError(f"entities must be a list, not {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            out.append(_core.EntityInput(text(f"entities[{i}]", item)))
+        elif isinstance(item, Mapping):
+            name = item.get("name", item.get("entity"))
+            kind = item.get("type", item.get("entity_type"))
+            out.append(_core.EntityInput(text(f"entities[{i}].name", name),
+                                         text(f"entities[{i}].type", kind, optional=True)))
+        else:
+            raise InvalidTypeError(f"entities[{i}] must be a str or a dict, not {type(item).__name__}")
+    return out
+
+
+def relation_inputs(value: Any) -> list[Any]:
+    """``[{"source": "Alice", "type": "works_at", "target": "Acme"}]`` (also
+    ``"relationship"`` / ``"destination"``, as mem0 writes them), or
+    ``("Alice", "works_at", "Acme")`` triples; optional ``world_from`` /
+    ``world_to`` datetimes."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidTypeError(f"relationships must be a list, not {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value):
+        where = f"relationships[{i}]"
+        if isinstance(item, Mapping):
+            source = item.get("source", item.get("subject"))
+            predicate = item.get("type", item.get("relationship", item.get("predicate")))
+            target = item.get("target", item.get("destination", item.get("object")))
+            start, end = item.get("world_from"), item.get("world_to")
+        elif isinstance(item, (tuple, list)) and len(item) == 3:
+            source, predicate, target = item
+            start = end = None
+        else:
+            raise InvalidTypeError(f"{where} must be a dict or a (source, type, target) triple")
+        out.append(_core.RelationInput(
+            text(f"{where}.source", source), text(f"{where}.type", predicate),
+            text(f"{where}.target", target), optional_micros(f"{where}.world_from", start),
+            optional_micros(f"{where}.world_to", end)))
+    return out
+
+
+def optional_micros(name: str, value: Any) -> int:
+    return 0 if value is None else micros(name, value)
 
 
 def save_requests(items: Any) -> list[Any]:
@@ -177,32 +247,39 @@ def saved_ids(outcomes: Iterable[Any]) -> list[SavedId]:
     return [SavedId(o.id, o.merged) for o in outcomes]
 
 
-def update_args(id: Any, content: Any, *, importance: Any, metadata: Any
-                ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def update_args(id: Any, content: Any, *, importance: Any, metadata: Any, entities: Any = None,
+                relationships: Any = None) -> tuple[tuple[Any, ...], dict[str, Any]]:
     return (
         (text("id", id), text("content", content)),
         {"importance": -1.0 if importance is None else number("importance", importance),
-         "metadata_json": metadata_json(metadata)},
+         "metadata_json": metadata_json(metadata),
+         "entities": entity_inputs(entities), "relations": relation_inputs(relationships)},
     )
 
 
 def supersede_request(content: Any, *, user_id: Any, session_id: Any, agent_id: Any,
                       turn_id: Any, scope: Any, importance: Any, metadata: Any,
-                      source_agent: Any) -> Any:
+                      source_agent: Any, entities: Any = None, relationships: Any = None,
+                      world_from: Any = None, world_to: Any = None) -> Any:
     """Without a user_id the engine puts the replacement where the old memory lives."""
     if user_id is None:
         return _core.SaveRequest(text("content", content), _SCOPES["user"], _core.ScopeContext(),
                                  text("source_agent", source_agent, optional=True),
-                                 number("importance", importance), metadata_json(metadata))
+                                 number("importance", importance), metadata_json(metadata), True,
+                                 entity_inputs(entities), relation_inputs(relationships),
+                                 optional_micros("world_from", world_from),
+                                 optional_micros("world_to", world_to))
     return save_request(content, user_id=user_id, session_id=session_id, agent_id=agent_id,
                         turn_id=turn_id, scope=scope, importance=importance, metadata=metadata,
-                        source_agent=source_agent)
+                        source_agent=source_agent, entities=entities, relationships=relationships,
+                        world_from=world_from, world_to=world_to)
 
 
 def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any,
                 top_k: Any, min_score: Any, filters: Any, scopes: Any, mode: Any,
                 as_of: Any = None, fusion: Any = "score", ranking: Any = None,
-                diversity: Any = 0.0, default_ranking: Ranking | None = None
+                diversity: Any = 0.0, default_ranking: Ranking | None = None,
+                include_graph: Any = None, valid_at: Any = None, graph_weight: float = 0.3
                 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     if ranking is None:
         ranking = default_ranking or Ranking()
@@ -213,6 +290,8 @@ def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, tur
     if not isinstance(filters, Mapping):
         raise InvalidTypeError(f"filters must be a dict, not {type(filters).__name__}")
     equals = [(text("filter key", k), json_text(f"filters[{k!r}]", v)) for k, v in filters.items()]
+    if include_graph is not None and not isinstance(include_graph, bool):
+        raise InvalidTypeError(f"include_graph must be a bool or None, not {type(include_graph).__name__}")
     return (
         (text("query", query), context(user_id, session_id, agent_id, turn_id)),
         {
@@ -228,8 +307,50 @@ def search_args(query: Any, *, user_id: Any, session_id: Any, agent_id: Any, tur
             "access_weight": ranking.access,
             "recency_half_life_days": ranking.half_life_days,
             "diversity": number("diversity", diversity),
+            "include_graph": _GRAPH_SEARCH[include_graph],
+            "graph_weight": graph_weight,
+            "valid_at": optional_micros("valid_at", valid_at),
         },
     )
+
+
+def graph_read_args(*, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any, as_of: Any,
+                    valid_at: Any, limit: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The context and options every graph read shares."""
+    return (
+        (context(user_id, session_id, agent_id, turn_id),),
+        {"as_of": optional_micros("as_of", as_of), "valid_at": optional_micros("valid_at", valid_at),
+         "limit": integer("limit", limit)},
+    )
+
+
+def entities_args(*, name: Any, type: Any, **read: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    args, kwargs = graph_read_args(**read)
+    kwargs |= {"name": text("name", name, optional=True), "type": text("type", type, optional=True)}
+    return args, kwargs
+
+
+def relations_args(*, entity: Any, predicate: Any, include_superseded: Any,
+                   **read: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    args, kwargs = graph_read_args(**read)
+    kwargs |= {"entity": text("entity", entity, optional=True),
+               "predicate": text("predicate", predicate, optional=True),
+               "include_superseded": flag("include_superseded", include_superseded)}
+    return args, kwargs
+
+
+def neighbors_args(entity: Any, *, hops: Any, **read: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    args, kwargs = graph_read_args(**read)
+    kwargs["hops"] = integer("hops", hops)
+    return (args[0], text("entity", entity)), kwargs
+
+
+def graph_export(snapshot: Any, format: Any) -> Any:
+    """``"json"`` -> dict; ``"graphml"`` / ``"dot"`` -> str."""
+    fmt = choice("format", format, {"json": "json", "graphml": "graphml", "dot": "dot"})
+    if fmt == "json":
+        return json.loads(snapshot.to_json())
+    return snapshot.to_graphml() if fmt == "graphml" else snapshot.to_dot()
 
 
 def list_args(*, user_id: Any, session_id: Any, agent_id: Any, turn_id: Any, scope: Any,
@@ -306,6 +427,8 @@ def open_store(config: MemoryConfig) -> Any:
         dedup_threshold=config.dedup_threshold,
         cache_enabled=config.cache_enabled,
         cache_max_size=config.cache_max_size,
+        graph_extract=config.graph_extract,
+        graph_search=config.include_graph,
     )
 
 

@@ -70,9 +70,19 @@ class SaveRequest:
     def metadata_json(self) -> str: ...
     @property
     def dedup(self) -> bool: ...
+    @property
+    def entities(self) -> list[EntityInput]: ...
+    @property
+    def relations(self) -> list[RelationInput]: ...
+    @property
+    def world_from(self) -> int: ...
+    @property
+    def world_to(self) -> int: ...
     def __init__(self, content: str, scope: Scope, context: ScopeContext,
                  source_agent: str = "", importance: float = 0.5,
-                 metadata_json: str = "", dedup: bool = True) -> None: ...
+                 metadata_json: str = "", dedup: bool = True,
+                 entities: Sequence[EntityInput] = ..., relations: Sequence[RelationInput] = ...,
+                 world_from: int = 0, world_to: int = 0) -> None: ...
 
 class SaveOutcome:
     @property
@@ -119,6 +129,10 @@ class MemoryRecord:
     def access_count(self) -> int: ...
     @property
     def last_accessed_at(self) -> int: ...
+    @property
+    def world_from(self) -> int: ...  # world time, 0 = unknown
+    @property
+    def world_to(self) -> int: ...
 
 class SearchResult:
     @property
@@ -141,6 +155,10 @@ class SearchResult:
     def vector_rank(self) -> int: ...
     @property
     def text_rank(self) -> int: ...
+    @property
+    def graph_score(self) -> float: ...
+    @property
+    def graph_path(self) -> str: ...
 
 class StoreStats:
     @property
@@ -182,6 +200,82 @@ class EmbedKind(enum.Enum):
     PASSAGE = 0
     QUERY = 1
 
+# --- graph (src/graph): entities, relations, expansion ---------------------------
+
+class GraphSignal(enum.Enum):
+    STORE_DEFAULT = -1
+    OFF = 0
+    ON = 1
+
+class EntityInput:
+    def __init__(self, name: str, type: str = "") -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+
+class RelationInput:
+    def __init__(self, subject: str, predicate: str, object: str, world_from: int = 0,
+                 world_to: int = 0) -> None: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def predicate(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def world_from(self) -> int: ...
+    @property
+    def world_to(self) -> int: ...
+
+class ExtractedEntity:
+    name: str
+    key: str
+    type: str
+    subject: bool
+    weak: bool
+    count: int
+
+class Entity:
+    id: int
+    key: str
+    name: str
+    type: str
+    aliases: list[str]
+    memories: int
+
+class Relation:
+    id: int
+    subject: str
+    predicate: str
+    object: str
+    subject_id: int
+    object_id: int
+    memory_id: str
+    memory_version: int
+    world_from: int
+    world_to: int
+    recorded_at: int
+    superseded: bool
+
+class Neighbor:
+    entity: Entity
+    hops: int
+    score: float
+    path: str
+    memory_ids: list[str]
+
+class GraphSnapshot:
+    entities: list[Entity]
+    relations: list[Relation]
+    co_mentions: list[list[int]]  # [entity id, entity id, memories]
+    def to_json(self) -> str: ...
+    def to_graphml(self) -> str: ...
+    def to_dot(self) -> str: ...
+
+def fold_entity_key(surface: str, type: str = "name") -> str: ...
+def extract_entities(text: str) -> list[ExtractedEntity]: ...
+
 class Embedder:
     def __init__(self, backend: int = 0, model_dir: str = "", model: str = "",
                  base_url: str = "", api_key: str = "", dimension: int = 0,
@@ -204,12 +298,14 @@ class Store:
              hnsw_ef_search: int = 64, hnsw_scalar: IndexScalar = IndexScalar.F32,
              create_if_missing: bool = True, read_only: bool = False,
              busy_timeout_ms: int = 10000, dedup_threshold: float = 0.95,
-             cache_enabled: bool = True, cache_max_size: int = 1000) -> Store: ...
+             cache_enabled: bool = True, cache_max_size: int = 1000,
+             graph_extract: bool = True, graph_search: bool = True) -> Store: ...
     def save(self, request: SaveRequest) -> str: ...
     def save_batch(self, requests: Sequence[SaveRequest]) -> list[str]: ...
     def save_detailed(self, requests: Sequence[SaveRequest]) -> list[SaveOutcome]: ...
     def update(self, id: str, content: str, *, importance: float = -1.0,
-               metadata_json: str = "") -> MemoryRecord: ...
+               metadata_json: str = "", entities: Sequence[EntityInput] = ...,
+               relations: Sequence[RelationInput] = ...) -> MemoryRecord: ...
     def supersede(self, old_id: str, replacement: SaveRequest) -> str: ...
     def history(self, id: str) -> list[MemoryRecord]: ...
     def search(self, query: str, context: ScopeContext, *, top_k: int = 10,
@@ -219,7 +315,8 @@ class Store:
                fusion: FusionMethod = FusionMethod.SCORE, recency_weight: float = 0.1,
                importance_weight: float = 0.1, access_weight: float = 0.05,
                recency_half_life_days: float = 30.0,
-               diversity: float = 0.0) -> list[SearchResult]: ...
+               diversity: float = 0.0, include_graph: GraphSignal = GraphSignal.STORE_DEFAULT,
+               graph_weight: float = 0.3, valid_at: int = 0) -> list[SearchResult]: ...
     def get(self, id: str) -> MemoryRecord: ...
     def list(self, context: ScopeContext, *, visible_only: bool = True,
              scopes: Sequence[Scope] = ..., limit: int = 0,
@@ -229,6 +326,16 @@ class Store:
     def clear(self, context: ScopeContext) -> int: ...
     def stats(self, context: ScopeContext) -> StoreStats: ...
     def verify(self) -> None: ...
+    # The graph (docs/graph.md): times are unix microseconds, 0 = not given.
+    def entities(self, context: ScopeContext, *, name: str = "", type: str = "", as_of: int = 0,
+                 valid_at: int = 0, limit: int = 100) -> list[Entity]: ...
+    def relations(self, context: ScopeContext, *, entity: str = "", predicate: str = "",
+                  include_superseded: bool = True, as_of: int = 0, valid_at: int = 0,
+                  limit: int = 100) -> list[Relation]: ...
+    def neighbors(self, context: ScopeContext, entity: str, *, hops: int = 2, as_of: int = 0,
+                  valid_at: int = 0, limit: int = 20) -> list[Neighbor]: ...
+    def graph(self, context: ScopeContext, *, as_of: int = 0, valid_at: int = 0,
+              limit: int = 1000) -> GraphSnapshot: ...
     def close(self) -> None: ...
     @property
     def dimension(self) -> int: ...

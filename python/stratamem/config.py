@@ -161,6 +161,16 @@ class MemoryConfig:
     dedup_threshold: float = 0.95
     #: How searches (and ``with_memory`` recall) rank by default; see :class:`Ranking`.
     ranking: Ranking = dataclasses.field(default_factory=Ranking)
+    #: The graph (docs/graph.md): find entities in memories saved without inline ones.
+    graph_extract: bool = True
+    #: Whether searches use graph expansion unless a search says otherwise
+    #: (``search(..., include_graph=...)``). Off: on LoCoMo it did not raise
+    #: recall yet and it costs 10x search latency at 10k memories
+    #: (docs/benchmarks.md, "Graph").
+    include_graph: bool = False
+    #: How much graph expansion weighs against the fused vector + BM25 relevance
+    #: (``relevance = (1 - w) * fused + w * graph``); 0 turns it off.
+    graph_weight: float = 0.3
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -307,4 +317,7 @@ _CHECKS = {
     "embedder_precision": _one_of("float32", "int8"),
     "dedup_threshold": _float(0.0, 2.0),
     "ranking": _instance(Ranking),
+    "graph_extract": _bool,
+    "include_graph": _bool,
+    "graph_weight": _float(0.0, 0.95),
 }

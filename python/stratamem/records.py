@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-__all__ = ["MemoryRecord", "SearchResult", "SavedId", "ScopeName"]
+__all__ = ["MemoryRecord", "SearchResult", "SavedId", "ScopeName", "Entity", "Relation", "Neighbor",
+           "ExtractedEntity"]
 
 ScopeName = Literal["user", "session", "agent", "turn"]
 
@@ -49,6 +50,11 @@ class MemoryRecord:
     #: access ranking signal. Counted in memory, written with the next write or on close.
     access_count: int
     last_accessed_at: datetime | None
+    #: World time: when the fact held, when known (``None``: unknown / still
+    #: holds). :meth:`Memory.supersede` closes ``world_to``. Store time is
+    #: ``valid_from`` / ``valid_to`` above.
+    world_from: datetime | None
+    world_to: datetime | None
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,10 @@ class SearchResult(MemoryRecord):
     text_score: float
     vector_rank: int
     text_rank: int
+    #: Graph expansion from the entities the query names, in [0, 1] (0: it did
+    #: not reach this memory), and the path it took, e.g. ``"Caroline (subject)"``.
+    graph_score: float
+    graph_path: str | None
 
     @property
     def record(self) -> MemoryRecord:
@@ -89,8 +99,76 @@ class SavedId(str):
         return self
 
 
+@dataclass(frozen=True)
+class Entity:
+    """Something the user's memories name (a person, place, project, path,
+    date ...), as visible from the context it was read in."""
+
+    id: int
+    #: Its identity within the user: case, possessives, "the" and titles folded.
+    key: str
+    #: The most frequent way of writing its key ("Alice Smith", not the first
+    #: name "Alice" that joined it); ``aliases`` the other ways.
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    #: Visible memories that name it.
+    memories: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``subject -[predicate]-> object``, from one memory. World time
+    (``world_from`` / ``world_to``) says when it held, ``None`` when unknown;
+    ``recorded_at`` is when the store learned it. ``superseded``: its memory was
+    superseded, so this is a past fact (its ``world_to`` closed then)."""
+
+    id: int
+    subject: str
+    predicate: str
+    object: str
+    memory_id: str
+    memory_version: int
+    world_from: datetime | None
+    world_to: datetime | None
+    recorded_at: datetime
+    superseded: bool
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    """An entity around the asked one: ``hops`` 1 (named with it or related to
+    it) or 2 (through another), ``score`` in (0, 1] decayed by distance,
+    ``path`` how, ``memory_ids`` the newest memories that name it."""
+
+    entity: Entity
+    hops: int
+    score: float
+    path: str
+    memory_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExtractedEntity:
+    """What :func:`stratamem.extract_entities` finds in a text: ``subject``
+    when the text is about it (a speaker label, a note's first name), ``weak``
+    for a capitalised word that only starts a sentence (stored only when the
+    user's memories already name it)."""
+
+    name: str
+    key: str
+    type: str
+    subject: bool
+    weak: bool
+    count: int
+
+
 def _time(micros: int) -> datetime:
     return _EPOCH + timedelta(microseconds=micros)
+
+
+def _maybe_time(micros: int) -> datetime | None:
+    return _time(micros) if micros else None
 
 
 def _opt(text: str) -> str | None:
@@ -122,6 +200,8 @@ def _record_fields(rec: Any) -> dict[str, Any]:
         "last_seen_at": _time(rec.last_seen_at),
         "access_count": rec.access_count,
         "last_accessed_at": _time(rec.last_accessed_at) if rec.last_accessed_at else None,
+        "world_from": _maybe_time(rec.world_from),
+        "world_to": _maybe_time(rec.world_to),
     }
 
 
@@ -143,4 +223,21 @@ def result_from_core(res: Any) -> SearchResult:
         text_score=res.text_score,
         vector_rank=res.vector_rank,
         text_rank=res.text_rank,
+        graph_score=res.graph_score,
+        graph_path=res.graph_path or None,
     )
+
+
+def entity_from_core(e: Any) -> Entity:
+    return Entity(id=e.id, key=e.key, name=e.name, type=e.type, aliases=tuple(e.aliases), memories=e.memories)
+
+
+def relation_from_core(r: Any) -> Relation:
+    return Relation(id=r.id, subject=r.subject, predicate=r.predicate, object=r.object, memory_id=r.memory_id,
+                    memory_version=r.memory_version, world_from=_maybe_time(r.world_from),
+                    world_to=_maybe_time(r.world_to), recorded_at=_time(r.recorded_at), superseded=r.superseded)
+
+
+def neighbor_from_core(n: Any) -> Neighbor:
+    return Neighbor(entity=entity_from_core(n.entity), hops=n.hops, score=n.score, path=n.path,
+                    memory_ids=tuple(n.memory_ids))

@@ -29,7 +29,8 @@ std::string QueryCache::Key(const SearchRequest& r) {
   AddField(&key, r.context.turn_id);
   for (double x : {static_cast<double>(r.top_k), r.min_score, static_cast<double>(r.mode),
                    static_cast<double>(r.fusion), r.vector_weight, r.text_weight, static_cast<double>(r.as_of),
-                   r.recency_weight, r.importance_weight, r.access_weight, r.recency_half_life_days, r.diversity}) {
+                   r.recency_weight, r.importance_weight, r.access_weight, r.recency_half_life_days, r.diversity,
+                   static_cast<double>(r.include_graph), r.graph_weight, static_cast<double>(r.valid_at)}) {
     AddNumber(&key, x);
   }
   AddNumber(&key, static_cast<double>(r.metadata_equals.size()));

@@ -60,6 +60,10 @@ std::string ExplainScore(const SearchRequest& r, int64_t now_us, const SearchRes
     std::snprintf(buf, sizeof buf, "%sbm25 %.2f #%d", match.empty() ? "" : ", ", res.text_score, res.text_rank);
     match += buf;
   }
+  if (res.graph_score > 0) {
+    std::snprintf(buf, sizeof buf, "%sgraph %.2f via ", match.empty() ? "" : ", ", res.graph_score);
+    match += buf + res.graph_path;
+  }
   double days = std::max(0.0, static_cast<double>(now_us - res.record.last_seen_at) / kMicrosPerDay);
   std::snprintf(buf, sizeof buf,
                 "%.4f = relevance %.4f (%s) x (%.2f + %.2f x recency %.4f (%.1f days) + %.2f x importance %.2f"

@@ -34,6 +34,8 @@ int64_t ReadRecord(const Stmt& s, MemoryRecord* r) {
   r->last_seen_at = s.Int(20);
   r->access_count = s.Int(21);
   r->last_accessed_at = s.Int(22);
+  r->world_from = s.Int(23);
+  r->world_to = s.Int(24);
   return seq;
 }
 

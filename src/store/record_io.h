@@ -16,7 +16,7 @@ inline constexpr const char* kRecordColumns =
     "m.seq, m.id, m.content, m.scope, m.user_id, m.session_id, m.agent_id, m.turn_id, "
     "m.source_agent, m.importance, m.created_at, m.updated_at, m.content_hash, m.metadata, "
     "m.version, m.valid_from, coalesce(m.valid_to, 0), m.superseded_by, m.sources, m.seen_count, "
-    "m.last_seen_at, m.access_count, m.last_accessed_at";
+    "m.last_seen_at, m.access_count, m.last_accessed_at, coalesce(m.world_from, 0), coalesce(m.world_to, 0)";
 
 // Only current versions.
 inline constexpr const char* kCurrentSql = "m.valid_to IS NULL";

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/graph_schema.h"
 #include "util/compat_names.h"
 
 namespace stratamem {
@@ -110,8 +111,11 @@ END;
 struct Migration {
   int version;
   const char* sql;
+  Status (*then)(Db*);  // runs after `sql` in the same transaction, or nullptr
 };
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}};
+// 3: the graph (store/graph_schema.h), with the extractor run over what is stored.
+const Migration kMigrations[] = {{1, kMigration1, nullptr}, {2, kMigration2, nullptr},
+                                 {3, kGraphMigrationSql, &BackfillGraph}};
 
 }  // namespace
 
@@ -194,6 +198,7 @@ Status MigrateTo(Db* db, bool read_only, int target_version) {
     if (!now.ok()) return now.status();
     if (*now >= m.version) continue;
     STRATAMEM_RETURN_IF_ERROR(db->Exec(m.sql));
+    if (m.then) STRATAMEM_RETURN_IF_ERROR(m.then(db));
     if (m.version == 1) STRATAMEM_RETURN_IF_ERROR(SetMeta(db, "magic", kStoreMagic));
     STRATAMEM_RETURN_IF_ERROR(SetMeta(db, "schema_version", std::to_string(m.version)));
     STRATAMEM_RETURN_IF_ERROR(db->Exec("PRAGMA user_version = " + std::to_string(m.version)));

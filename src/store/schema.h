@@ -12,7 +12,7 @@ namespace stratamem {
 // Written to meta('magic'): tells a stratamem store from any other SQLite file.
 inline constexpr const char* kStoreMagic = "stratamem-store";
 // PRAGMA user_version after all migrations have run.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings an empty or older store to kSchemaVersion, in one transaction per
 // migration. A non-empty SQLite file that is not a stratamem store, or one

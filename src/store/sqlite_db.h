@@ -52,6 +52,7 @@ class Stmt {
 
   // Returns true when a row is available, false when done, or an error Status.
   Result<bool> Step();
+  bool prepared() const { return stmt_ != nullptr; }
   // Runs to completion, ignoring rows.
   Status Run();
   void Reset();

@@ -8,6 +8,7 @@
 
 #include "fts/fts_rank.h"
 #include "search/visibility_sql.h"
+#include "store/graph_schema.h"
 #include "store/record_io.h"
 #include "store/schema.h"
 #include "store/validate.h"
@@ -112,6 +113,7 @@ Status SqliteStore::OpenFiles() {
   const char* sync = options_.durability == Durability::kFull ? "FULL" : "NORMAL";
   STRATAMEM_RETURN_IF_ERROR(db_->Exec(std::string("PRAGMA synchronous = ") + sync));
   STRATAMEM_RETURN_IF_ERROR(CheckModelLocked());
+  graph_writer_ = std::make_unique<GraphWriter>(db_.get());
   cache_.Reset(dim_);
   STRATAMEM_RETURN_IF_ERROR(SyncCacheLocked());
   return OpenAnnLocked();
@@ -179,6 +181,7 @@ Status SqliteStore::Close() {
     auto txn = Transaction::Begin(db_.get(), true);
     if (txn.ok() && FlushAccessLocked().ok()) (void)(*txn)->Commit();
   }
+  graph_writer_.reset();  // its prepared statements must go before the connection
   db_.reset();  // sqlite3_close checkpoints the WAL when it is the last connection
   return Status::OK();
 }
@@ -433,6 +436,7 @@ Status SqliteStore::Verify() {
     return Status::Corruption("vector cache holds " + std::to_string(cache_.size()) + " rows, the table " +
                               std::to_string(*count));
   }
+  STRATAMEM_RETURN_IF_ERROR(VerifyGraph(db_.get()));
   return VerifyAnnLocked();
 }
 

@@ -17,12 +17,19 @@
 
 #include "cache/lru_cache.h"
 #include "cache/query_cache.h"
+#include "graph/inline_graph.h"
+#include "graph/mention.h"
 #include "stratamem/env.h"
 #include "stratamem/store.h"
 #include "search/calibration.h"
 #include "search/fusion.h"
+#include "search/graph_signal.h"
 #include "search/planner.h"
+#include "graph/graph_source.h"
+#include "store/graph_writer.h"
+#include "store/sqlite_graph_source.h"
 #include "store/sqlite_db.h"
+#include "store/time_sql.h"
 #include "vector/vector_cache.h"
 
 namespace stratamem {
@@ -45,6 +52,10 @@ class SqliteStore final : public MemoryStore {
   Result<std::vector<float>> GetVector(const std::string& id) override;
   Status Delete(const std::string& id) override;
   Result<int64_t> Clear(const ScopeContext& context) override;
+  Result<std::vector<Entity>> Entities(const EntityQuery& query) override;
+  Result<std::vector<Relation>> Relations(const RelationQuery& query) override;
+  Result<std::vector<Neighbor>> Neighbors(const NeighborQuery& query) override;
+  Result<GraphSnapshot> Graph(const GraphReadOptions& options) override;
   Result<StoreStats> Stats(const ScopeContext& context) override;
   Status Verify() override;
   int dimension() const override;
@@ -56,6 +67,9 @@ class SqliteStore final : public MemoryStore {
   struct PendingRow {
     MemoryRecord record;
     bool dedup = false;
+    // Its graph rows: what the extractor found (outside the lock) and what was given.
+    std::vector<graph::Mention> mentions;
+    graph::InlineGraph inline_graph;
   };
 
   SqliteStore(const OpenOptions& options, std::unique_ptr<Embedder> embedder);
@@ -94,10 +108,28 @@ class SqliteStore final : public MemoryStore {
   // The id of a current memory that `record` duplicates, or "".
   Result<std::string> FindDuplicateLocked(const MemoryRecord& record, const std::vector<float>& vector);
   Status MergeLocked(const std::string& id, const MemoryRecord& record, int64_t now);
+  Status MergeGraphLocked(const std::string& id, const PendingRow& row, int64_t now);
   Result<std::vector<float>> EmbedNormalized(const std::string& text);
   using NextVersionFn = std::function<Status(const MemoryRecord& old, int64_t now, MemoryRecord* next)>;
+  // `graph`: the new version's graph rows. `supersede`: the old memory's
+  // facts stop holding (world_to closed) rather than being corrected.
   Result<MemoryRecord> ReplaceCurrent(const std::string& id, const std::vector<float>& vec,
-                                      const NextVersionFn& make_next);
+                                      const NextVersionFn& make_next, const PendingRow& graph, bool supersede);
+  // The extractor's mentions of `content` when the store extracts (outside the lock).
+  std::vector<graph::Mention> Extract(const std::string& content) const;
+  // A graph read's checks and the source it reads through (sqlite_store_graph.cc).
+  Status CheckGraphRead(const GraphReadOptions& options) const;
+  ReadTime ReadTimeOf(const GraphReadOptions& options) const { return {options.as_of, options.valid_at}; }
+  // Search's graph signal (sqlite_store_graph_search.cc): whether the request
+  // uses it, and the expansion from the entities its query names, narrowed
+  // by its metadata and scope filters (`allowed`: the metadata filter's rows).
+  bool UsesGraph(const SearchRequest& request) const;
+  Result<std::vector<graph::GraphHit>> GraphHitsLocked(const SearchRequest& request,
+                                                       const std::unordered_set<int64_t>* allowed);
+  Result<std::vector<Entity>> EntitiesLocked(const GraphReadOptions& options, const std::vector<int64_t>& ids);
+  Status SecondRingLocked(const NeighborQuery& query, SqliteGraphSource* source, std::vector<Neighbor>* out);
+  // seq -> memory id for the rows' memory versions.
+  Result<std::unordered_map<int64_t, std::string>> MemoryIdsLocked(const std::vector<graph::MentionRow>& rows);
   Result<Stmt> LatestVersionLocked(const std::string& select_from, const std::string& id);
   // The current version of `id` with its seq (NotFound when none is current).
   Result<std::pair<int64_t, MemoryRecord>> CurrentLocked(const std::string& id);
@@ -116,8 +148,10 @@ class SqliteStore final : public MemoryStore {
   Result<std::vector<float>> EmbedQuery(const std::string& query);
   // Search's last step (sqlite_store_rank.cc): records for the best fused
   // candidates, ranking signals, MMR, explanations, access noted.
+  // `graph`: the graph signal's marks per seq (score and path, for the explanation);
   // `verbatim`: seqs whose content is the query itself; they come first.
   Result<std::vector<SearchResult>> RankLocked(const SearchRequest& request, const std::vector<FusedHit>& fused,
+                                               const std::unordered_map<int64_t, GraphMark>& graph,
                                                const std::unordered_set<int64_t>& verbatim = {});
   // The visible current memories whose text is the query (content hash), put
   // at the head of `fused` (added when the vector walk or BM25 missed them).
@@ -155,6 +189,7 @@ class SqliteStore final : public MemoryStore {
   uint32_t store_tag_ = 0;  // HnswParams::store_tag, from meta "store_id"
   // Search hits not yet written to memories.access_count: id -> (count, last).
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> pending_access_;
+  std::unique_ptr<GraphWriter> graph_writer_;  // prepared statements on db_: reset before it
   QueryCache query_cache_;
   std::mutex embed_cache_mu_;  // the embedding cache is used outside mu_
   LruCache<std::vector<float>> embed_cache_;

@@ -33,8 +33,8 @@ Result<std::vector<float>> SqliteStore::VectorOfSeqLocked(int64_t seq) {
   return vec;
 }
 
-Result<std::vector<SearchResult>> SqliteStore::RankLocked(const SearchRequest& r,
-                                                          const std::vector<FusedHit>& fused,
+Result<std::vector<SearchResult>> SqliteStore::RankLocked(const SearchRequest& r, const std::vector<FusedHit>& fused,
+                                                          const std::unordered_map<int64_t, GraphMark>& graph,
                                                           const std::unordered_set<int64_t>& verbatim) {
   std::vector<int64_t> seqs;
   size_t window = RankWindow(r.top_k);
@@ -66,6 +66,10 @@ Result<std::vector<SearchResult>> SqliteStore::RankLocked(const SearchRequest& r
     res.text_score = h.text_score;
     res.vector_rank = h.vector_rank;
     res.text_rank = h.text_rank;
+    if (auto g = graph.find(h.seq); g != graph.end()) {
+      res.graph_score = g->second.score;
+      res.graph_path = g->second.path;
+    }
     ApplySignals(r, now, &res);
     results.push_back(std::move(res));
     result_seqs.push_back(h.seq);

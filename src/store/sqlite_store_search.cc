@@ -16,6 +16,7 @@
 #include "search/visibility_sql.h"
 #include "store/record_io.h"
 #include "store/sqlite_store.h"
+#include "store/time_sql.h"
 #include "store/validate.h"
 #include "util/sha256.h"
 #include "util/utf8.h"
@@ -48,6 +49,8 @@ Status ValidateSearch(const SearchRequest& r) {
   if (!(r.min_score >= 0 && r.min_score <= 1)) return Status::InvalidArgument("min_score must be between 0 and 1");
   if (!IsValidUtf8(r.query)) return Status::InvalidArgument("query is not valid UTF-8");
   if (r.as_of < 0) return Status::InvalidArgument("as_of must be a positive time");
+  if (r.valid_at < 0) return Status::InvalidArgument("valid_at must be a positive time");
+  if (!(r.graph_weight >= 0 && r.graph_weight < 1)) return Status::InvalidArgument("graph_weight must be in [0, 1)");
   bool model_weights = r.vector_weight < 0 && r.text_weight < 0;
   if (!model_weights && !(r.vector_weight >= 0 && r.text_weight >= 0 && r.vector_weight + r.text_weight > 0)) {
     return Status::InvalidArgument("fusion weights must be >= 0 and not both 0 (or both negative: the model's)");
@@ -75,15 +78,13 @@ std::string MetadataSql(const SearchRequest& r) {
   return sql;
 }
 
-// Current versions, or those current at request.as_of.
-std::string TimeSql(const SearchRequest& r) {
-  if (r.as_of == 0) return std::string(" AND ") + kCurrentSql;
-  return " AND m.valid_from <= :asof AND (m.valid_to IS NULL OR m.valid_to > :asof)";
-}
+// Current versions, those current at request.as_of, or what held at valid_at (time_sql.h).
+std::string TimeSql(const SearchRequest& r) { return MemoryTimeSql({r.as_of, r.valid_at}); }
 
-void BindTime(Stmt* stmt, const SearchRequest& r) {
-  if (r.as_of != 0) stmt->Bind(stmt->ParamIndex(":asof"), r.as_of);
-}
+void BindTime(Stmt* stmt, const SearchRequest& r) { BindReadTime(stmt, {r.as_of, r.valid_at}); }
+
+// A past moment or a world-time filter: versions the vector cache does not hold.
+bool PastRead(const SearchRequest& r) { return r.as_of != 0 || r.valid_at != 0; }
 
 std::string ScopeSql(const SearchRequest& r) {
   if (r.scopes.empty()) return "";
@@ -311,7 +312,7 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   }
   std::vector<RankedHit> vector_hits;
   std::unordered_map<int64_t, float> past_cosines;  // as_of: every visible version's cosine
-  if (use_vector && dim_ > 0 && r.as_of != 0) {
+  if (use_vector && dim_ > 0 && PastRead(r)) {
     auto hits = VectorHitsAsOfLocked(r, query_vec, std::numeric_limits<size_t>::max());
     if (!hits.ok()) return hits.status();
     for (const auto& h : *hits) past_cosines[h.seq] = static_cast<float>(h.score);
@@ -337,29 +338,36 @@ Result<std::vector<SearchResult>> SqliteStore::Search(const SearchRequest& r) {
   fusion.vector_weight = model_weights ? calibration_.vector_weight : r.vector_weight;
   fusion.text_weight = model_weights ? calibration_.text_weight : r.text_weight;
   fusion.cosine_floor = calibration_.cosine_floor;
+  // Candidates outside the vector list still get their real cosine.
+  auto cosine_of = [&](int64_t seq, float* cos) {
+    if (query_vec.empty()) return false;
+    if (PastRead(r)) {
+      auto it = past_cosines.find(seq);
+      if (it == past_cosines.end()) return false;
+      *cos = it->second;
+      return true;
+    }
+    return cache_.Similarity(seq, query_vec.data(), cos);
+  };
   std::vector<FusedHit> fused;
   if (r.fusion == FusionMethod::kRrf) {
     fused = FuseRanks(vector_hits, text_hits, fusion);
   } else {
-    // Text hits outside the vector list still get their real cosine.
-    fused = FuseScores(vector_hits, text_hits, fusion, [&](int64_t seq, float* cos) {
-      if (query_vec.empty()) return false;
-      if (r.as_of != 0) {
-        auto it = past_cosines.find(seq);
-        if (it == past_cosines.end()) return false;
-        *cos = it->second;
-        return true;
-      }
-      return cache_.Similarity(seq, query_vec.data(), cos);
-    });
+    fused = FuseScores(vector_hits, text_hits, fusion, cosine_of);
+  }
+  std::unordered_map<int64_t, GraphMark> graph_marks;
+  if (UsesGraph(r)) {  // the third signal (search/graph_signal.h)
+    auto hits = GraphHitsLocked(r, filtered ? &allowed : nullptr);
+    if (!hits.ok()) return hits.status();
+    AddGraphSignal(&fused, *hits, r.graph_weight, fusion, r.fusion == FusionMethod::kRrf, cosine_of, &graph_marks);
   }
   std::unordered_set<int64_t> verbatim;
-  if (r.as_of == 0) {
+  if (!PastRead(r)) {
     auto promoted = PromoteVerbatimLocked(r, filtered ? &allowed : nullptr, query_vec, &fused);
     if (!promoted.ok()) return promoted.status();
     verbatim = std::move(promoted).value();
   }
-  auto results = RankLocked(r, fused, verbatim);
+  auto results = RankLocked(r, fused, graph_marks, verbatim);
   if (!results.ok()) return results.status();
   int64_t now = env_->NowMicros();
   NoteAccessLocked(*results, now);

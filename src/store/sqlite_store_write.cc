@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "graph/extractor.h"
+#include "graph/inline_graph.h"
 #include "search/planner.h"
 #include "store/dedup.h"
 #include "store/record_io.h"
@@ -40,6 +42,22 @@ Status SqliteStore::AcceptDimensionLocked(size_t n) {
   return Status::OK();
 }
 
+namespace {
+
+// A relation stated in a fact holds when the fact does, unless it says otherwise.
+void InheritWorldTime(const SaveRequest& r, graph::InlineGraph* g) {
+  for (graph::InlineRelation& rel : g->relations) {
+    if (rel.world_from == 0) rel.world_from = r.world_from;
+    if (rel.world_to == 0) rel.world_to = r.world_to;
+  }
+}
+
+}  // namespace
+
+std::vector<graph::Mention> SqliteStore::Extract(const std::string& content) const {
+  return options_.graph_extract ? graph::ExtractEntities(content) : std::vector<graph::Mention>{};
+}
+
 SqliteStore::PendingRow SqliteStore::NewRow(const SaveRequest& r, std::string metadata, int64_t now) {
   PendingRow row;
   MemoryRecord& rec = row.record;
@@ -50,6 +68,8 @@ SqliteStore::PendingRow SqliteStore::NewRow(const SaveRequest& r, std::string me
   rec.importance = r.importance;
   rec.metadata_json = std::move(metadata);
   rec.created_at = rec.updated_at = rec.valid_from = rec.last_seen_at = now;
+  rec.world_from = r.world_from;
+  rec.world_to = r.world_to;
   if (!rec.source_agent.empty()) rec.sources.push_back(rec.source_agent);
   row.dedup = r.dedup;
   return row;
@@ -59,8 +79,8 @@ Status SqliteStore::InsertRowLocked(const MemoryRecord& rec, const std::vector<f
   auto insert = db_->Prepare(
       "INSERT INTO memories(id, version, content, scope, user_id, session_id, agent_id, turn_id, source_agent, "
       "importance, created_at, updated_at, content_hash, metadata, valid_from, valid_to, superseded_by, sources, "
-      "seen_count, last_seen_at, access_count, last_accessed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-      "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
+      "seen_count, last_seen_at, access_count, last_accessed_at, world_from, world_to) VALUES (?1, ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, rec.id).Bind(2, rec.version).Bind(3, rec.content).Bind(4, static_cast<int>(rec.scope))
       .Bind(5, rec.context.user_id).Bind(6, rec.context.session_id).Bind(7, rec.context.agent_id)
@@ -70,6 +90,8 @@ Status SqliteStore::InsertRowLocked(const MemoryRecord& rec, const std::vector<f
       .Bind(19, rec.seen_count).Bind(20, rec.last_seen_at).Bind(21, rec.access_count)
       .Bind(22, rec.last_accessed_at);
   if (rec.valid_to != 0) insert->Bind(16, rec.valid_to); else insert->BindNull(16);
+  if (rec.world_from != 0) insert->Bind(23, rec.world_from); else insert->BindNull(23);
+  if (rec.world_to != 0) insert->Bind(24, rec.world_to); else insert->BindNull(24);
   STRATAMEM_RETURN_IF_ERROR(insert->Run());
   *seq = sqlite3_last_insert_rowid(db_->raw());
   std::string blob = EncodeVector(vector);
@@ -166,6 +188,7 @@ Result<std::vector<SaveOutcome>> SqliteStore::InsertRows(std::vector<PendingRow>
       if (!dup.ok()) return fail(dup.status());
       if (!dup->empty()) {
         Status st = MergeLocked(*dup, rec, now);
+        if (st.ok()) st = MergeGraphLocked(*dup, rows[i], now);
         if (!st.ok()) return fail(st);
         query_cache_.InvalidateVisible(rec.scope, rec.context);  // same scope as the merged-into memory
         outcomes.push_back({*dup, true});
@@ -175,6 +198,7 @@ Result<std::vector<SaveOutcome>> SqliteStore::InsertRows(std::vector<PendingRow>
     if (rec.id.empty()) rec.id = env_->NewId();
     int64_t seq = 0;
     Status st = InsertRowLocked(rec, vectors[i], &seq);
+    if (st.ok()) st = graph_writer_->Write(seq, rec.context.user_id, rows[i].mentions, rows[i].inline_graph, now);
     if (!st.ok()) return fail(st);
     if (rec.valid_to == 0) {
       cache_.Add(seq, cache_.KeysForRow(rec.scope, rec.context), vectors[i].data());
@@ -202,7 +226,15 @@ Result<std::vector<SaveOutcome>> SqliteStore::SaveDetailed(const std::vector<Sav
       if (requests.size() == 1 || st.code() != Status::Code::kInvalidArgument) return st;
       return Status::InvalidArgument("item " + std::to_string(i) + ": " + st.message());
     }
+    auto given = graph::PrepareInlineGraph(requests[i].entities, requests[i].relations);
+    if (!given.ok()) {
+      if (requests.size() == 1) return given.status();
+      return Status::InvalidArgument("item " + std::to_string(i) + ": " + given.status().message());
+    }
     rows.push_back(NewRow(requests[i], std::move(metadata), now));
+    rows.back().inline_graph = std::move(given).value();
+    InheritWorldTime(requests[i], &rows.back().inline_graph);
+    rows.back().mentions = Extract(requests[i].content);
     texts.push_back(requests[i].content);
   }
   if (rows.empty()) return std::vector<SaveOutcome>{};
@@ -214,7 +246,12 @@ Result<std::vector<SaveOutcome>> SqliteStore::SaveDetailed(const std::vector<Sav
 Result<std::string> SqliteStore::SaveWithVector(const SaveRequest& request, const std::vector<float>& vector) {
   std::string metadata;
   STRATAMEM_RETURN_IF_ERROR(ValidateSave(request, options_.max_content_bytes, &metadata));
+  auto given = graph::PrepareInlineGraph(request.entities, request.relations);
+  if (!given.ok()) return given.status();
   std::vector<PendingRow> rows{NewRow(request, std::move(metadata), env_->NowMicros())};
+  rows[0].inline_graph = std::move(given).value();
+  InheritWorldTime(request, &rows[0].inline_graph);
+  rows[0].mentions = Extract(request.content);
   std::vector<std::vector<float>> vectors{vector};
   auto out = InsertRows(rows, vectors);
   if (!out.ok()) return out.status();
@@ -236,10 +273,13 @@ Result<bool> SqliteStore::Import(const MemoryRecord& record, const std::vector<f
   check.source_agent = record.source_agent;
   check.importance = record.importance;
   check.metadata_json = record.metadata_json;
+  check.world_from = record.world_from;
+  check.world_to = record.world_to;
   std::vector<PendingRow> rows(1);
   rows[0].record = record;
   STRATAMEM_RETURN_IF_ERROR(ValidateSave(check, options_.max_content_bytes, &rows[0].record.metadata_json));
   MemoryRecord& rec = rows[0].record;
+  rows[0].mentions = Extract(rec.content);
   if (rec.valid_from == 0) rec.valid_from = rec.updated_at;
   if (rec.last_seen_at == 0) rec.last_seen_at = rec.updated_at;
   if (rec.seen_count < 1) rec.seen_count = 1;
@@ -308,8 +348,33 @@ Result<std::vector<float>> SqliteStore::EmbedNormalized(const std::string& text)
 // The shared step of Update and Supersede, in one write transaction: close the
 // current version of `id` at a moment after it began, and insert the row that
 // `make_next` builds from it (same id for a new version, a new id to supersede).
+// A merged save's graph joins the memory it merged into (its current version),
+// and world times it gives fill the ones that memory lacks.
+Status SqliteStore::MergeGraphLocked(const std::string& id, const PendingRow& row, int64_t now) {
+  auto seq = db_->Prepare("SELECT seq, user_id FROM memories WHERE id = ?1 AND valid_to IS NULL");
+  if (!seq.ok()) return seq.status();
+  seq->Bind(1, id);
+  auto found = seq->Step();
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::Internal("duplicate vanished during merge");
+  int64_t at = seq->Int(0);
+  std::string user = seq->Text(1);
+  seq->Reset();
+  if (row.record.world_from != 0 || row.record.world_to != 0) {
+    auto fill = db_->Prepare(
+        "UPDATE memories SET world_from = coalesce(world_from, ?2), world_to = coalesce(world_to, ?3) WHERE seq = ?1");
+    if (!fill.ok()) return fill.status();
+    fill->Bind(1, at);
+    if (row.record.world_from) fill->Bind(2, row.record.world_from); else fill->BindNull(2);
+    if (row.record.world_to) fill->Bind(3, row.record.world_to); else fill->BindNull(3);
+    STRATAMEM_RETURN_IF_ERROR(fill->Run());
+  }
+  return graph_writer_->Write(at, user, row.mentions, row.inline_graph, now);
+}
+
 Result<MemoryRecord> SqliteStore::ReplaceCurrent(const std::string& id, const std::vector<float>& vec,
-                                                 const NextVersionFn& make_next) {
+                                                 const NextVersionFn& make_next, const PendingRow& graph,
+                                                 bool supersede) {
   std::lock_guard<std::mutex> lock(mu_);
   STRATAMEM_RETURN_IF_ERROR(CheckOpenLocked());
   auto txn = BeginWriteLocked();
@@ -321,12 +386,27 @@ Result<MemoryRecord> SqliteStore::ReplaceCurrent(const std::string& id, const st
   int64_t now = std::max(env_->NowMicros(), old.valid_from + 1);  // versions never overlap
   MemoryRecord next;
   STRATAMEM_RETURN_IF_ERROR(make_next(old, now, &next));
-  auto retire = db_->Prepare("UPDATE memories SET valid_to = ?2, superseded_by = ?3 WHERE seq = ?1");
+  // A supersede says the old fact stopped holding: its world_to (and its
+  // relations') closes when the new one starts, which is now unless given.
+  graph::InlineGraph given = graph.inline_graph;
+  if (supersede && next.world_from == 0) {
+    next.world_from = now;
+    for (graph::InlineRelation& r : given.relations) r.world_from = r.world_from ? r.world_from : now;
+  }
+  int64_t closes = next.world_from;
+  auto retire = db_->Prepare(
+      "UPDATE memories SET valid_to = ?2, superseded_by = ?3, "
+      "world_closed_at = CASE WHEN ?4 AND world_to IS NULL THEN ?2 ELSE world_closed_at END, "
+      "world_to = CASE WHEN ?4 AND world_to IS NULL THEN max(?5, coalesce(world_from, ?5)) ELSE world_to END "
+      "WHERE seq = ?1");
   if (!retire.ok()) return retire.status();
-  retire->Bind(1, old_seq).Bind(2, now).Bind(3, next.id == old.id ? std::string() : next.id);
+  retire->Bind(1, old_seq).Bind(2, now).Bind(3, next.id == old.id ? std::string() : next.id)
+      .Bind(4, supersede ? 1 : 0).Bind(5, closes);
   STRATAMEM_RETURN_IF_ERROR(retire->Run());
+  if (supersede) STRATAMEM_RETURN_IF_ERROR(graph_writer_->CloseRelations(old_seq, closes, now));
   int64_t seq = 0;
   STRATAMEM_RETURN_IF_ERROR(InsertRowLocked(next, vec, &seq));
+  STRATAMEM_RETURN_IF_ERROR(graph_writer_->Write(seq, next.context.user_id, graph.mentions, given, now));
   STRATAMEM_RETURN_IF_ERROR((*txn)->Commit());
   cache_.Remove(old_seq);
   cache_.Add(seq, cache_.KeysForRow(next.scope, next.context), vec.data());
@@ -345,6 +425,11 @@ Result<MemoryRecord> SqliteStore::Update(const std::string& id, const UpdateRequ
     if (!meta.ok()) return meta.status();
     metadata = std::move(meta).value();
   }
+  auto given = graph::PrepareInlineGraph(request.entities, request.relations);
+  if (!given.ok()) return given.status();
+  PendingRow graph;
+  graph.inline_graph = std::move(given).value();
+  graph.mentions = Extract(request.content);
   auto vec = EmbedNormalized(request.content);  // outside the lock
   if (!vec.ok()) return vec.status();
   return ReplaceCurrent(id, *vec, [&](const MemoryRecord& old, int64_t now, MemoryRecord* next) {
@@ -356,7 +441,7 @@ Result<MemoryRecord> SqliteStore::Update(const std::string& id, const UpdateRequ
     next->updated_at = next->valid_from = next->last_seen_at = now;
     next->valid_to = 0;
     return Status::OK();
-  });
+  }, graph, /*supersede=*/false);
 }
 
 Result<std::string> SqliteStore::Supersede(const std::string& old_id, const SaveRequest& replacement) {
@@ -370,6 +455,12 @@ Result<std::string> SqliteStore::Supersede(const std::string& old_id, const Save
   }
   std::string metadata;
   STRATAMEM_RETURN_IF_ERROR(ValidateSave(req, options_.max_content_bytes, &metadata));
+  auto given = graph::PrepareInlineGraph(req.entities, req.relations);
+  if (!given.ok()) return given.status();
+  PendingRow graph;
+  graph.inline_graph = std::move(given).value();
+  InheritWorldTime(req, &graph.inline_graph);
+  graph.mentions = Extract(req.content);
   auto vec = EmbedNormalized(req.content);  // outside the lock
   if (!vec.ok()) return vec.status();
   auto next = ReplaceCurrent(old_id, *vec, [&](const MemoryRecord& old, int64_t now, MemoryRecord* out) {
@@ -379,7 +470,7 @@ Result<std::string> SqliteStore::Supersede(const std::string& old_id, const Save
     *out = NewRow(req, metadata, now).record;
     out->id = env_->NewId();
     return Status::OK();
-  });
+  }, graph, /*supersede=*/true);
   if (!next.ok()) return next.status();
   return next->id;
 }

@@ -66,6 +66,9 @@ Status ValidateSave(const SaveRequest& r, size_t max_content_bytes, std::string*
   if (!(r.importance >= 0.0 && r.importance <= 1.0)) {
     return Status::InvalidArgument("importance must be between 0 and 1");
   }
+  if (r.world_from < 0 || r.world_to < 0 || (r.world_from != 0 && r.world_to != 0 && r.world_to < r.world_from)) {
+    return Status::InvalidArgument("world_to must not be before world_from (and neither negative)");
+  }
   auto meta = CanonicalMetadata(r.metadata_json);
   if (!meta.ok()) return meta.status();
   *metadata = std::move(meta).value();

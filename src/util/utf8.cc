@@ -55,17 +55,24 @@ bool IsSpaceCodepoint(utf8proc_int32_t cp) {
 }
 }  // namespace
 
-bool IsBlank(std::string_view s) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size()), i = 0;
-  while (i < n) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
-    if (len <= 0) return false;
-    if (!IsSpaceCodepoint(cp)) return false;
-    i += len;
-  }
+bool NextCodepoint(std::string_view s, size_t* i, int32_t* cp) {
+  if (*i >= s.size()) return false;
+  utf8proc_int32_t c;
+  utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data()) + *i,
+                                          static_cast<utf8proc_ssize_t>(s.size() - *i), &c);
+  if (len <= 0) return false;
+  *i += static_cast<size_t>(len);
+  *cp = c;
   return true;
+}
+
+bool IsBlank(std::string_view s) {
+  size_t i = 0;
+  int32_t cp;
+  while (NextCodepoint(s, &i, &cp)) {
+    if (!IsSpaceCodepoint(cp)) return false;
+  }
+  return i == s.size();
 }
 
 std::string NormalizeForHash(std::string_view s) {

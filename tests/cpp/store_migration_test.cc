@@ -2,6 +2,8 @@
 // schema, and the per-user full-text match the upgrade enables.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "stratamem/stratamem.h"
 #include "store/record_io.h"
 #include "store/schema.h"
@@ -87,6 +89,26 @@ TEST(StoreMigrationTest, Version1StoreIsUpgradedAndSearchedPerUser) {
   EXPECT_TRUE(TextSearch(s->get(), "alice", "oolong").empty());
   ASSERT_TRUE((*s)->Delete(*id).ok());
   EXPECT_TRUE(TextSearch(s->get(), "bob", "oolong").empty());
+  EXPECT_TRUE((*s)->Verify().ok());
+}
+
+TEST(StoreMigrationTest, UpgradeRunsTheExtractorOverStoredMemories) {
+  // Migration 3 (the graph) backfills mentions, so an old store's memories
+  // are found by graph expansion like new ones.
+  std::string path = test::TempDir() + "/v1-graph.db";
+  WriteVersion1Store(path, {{"u", "My friend Caroline moved to Sweden in 2019"}, {"v", "My friend Bob visited Oslo"}});
+  OpenOptions o;
+  o.db_path = path;
+  auto s = MemoryStore::Open(o, HashEmbedder());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EntityQuery q;
+  q.context.user_id = "u";
+  auto entities = (*s)->Entities(q);
+  ASSERT_TRUE(entities.ok()) << entities.status().ToString();
+  std::set<std::string> keys;
+  for (const Entity& e : *entities) keys.insert(e.key);
+  EXPECT_TRUE(keys.count("caroline") && keys.count("sweden")) << entities->size();
+  EXPECT_FALSE(keys.count("oslo"));  // another user's
   EXPECT_TRUE((*s)->Verify().ok());
 }
 

@@ -28,10 +28,10 @@ RECORD_FIELDS = {
     "id", "content", "scope", "user_id", "session_id", "agent_id", "turn_id", "source_agent",
     "importance", "created_at", "updated_at", "content_hash", "metadata",
     "version", "valid_from", "valid_to", "superseded_by", "sources", "seen_count", "last_seen_at",
-    "access_count", "last_accessed_at",
+    "access_count", "last_accessed_at", "world_from", "world_to",
 }
 SCORE_FIELDS = {"score", "relevance", "recency", "access", "explanation", "vector_score",
-                "text_score", "vector_rank", "text_rank"}
+                "text_score", "vector_rank", "text_rank", "graph_score", "graph_path"}
 
 
 def console_script() -> str:
@@ -415,3 +415,24 @@ def test_docs_match_help() -> None:
     assert generated == "\n\n" + _cli.render_help_blocks() + "\n", (
         "docs/cli.md is out of date: run python -m stratamem._cli --write-docs"
     )
+
+
+def test_graph_lists_shows_and_exports(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    # Mid-sentence names: a capitalised first word alone is weak (docs/graph.md).
+    run_cli("add", "The platform team is run by Dana and Alice", "--user", "team", db=db)
+    run_cli("add", "Next spring Dana is moving to Porto", "--user", "team", db=db)
+    run_cli("add", "Ravi likes Lisbon", "--user", "other", db=db)
+    listed = {e["key"]: e for e in run_json("graph", "--user", "team", db=db)["entities"]}
+    assert set(listed) == {"dana", "alice", "porto"} and listed["dana"]["memories"] == 2
+    shown = run_json("graph", "Dana", "--user", "team", db=db)
+    assert shown["entity"]["name"] == "Dana"
+    assert {n["entity"]["key"] for n in shown["neighbors"]} == {"alice", "porto"}
+    assert "Dana" in run_cli("graph", "--user", "team", db=db).stdout
+    dot = run_cli("graph", "--user", "team", "--dot", db=db).stdout
+    assert dot.startswith("digraph stratamem {") and "Lisbon" not in dot
+    out = tmp_path / "g.graphml"
+    run_cli("graph", "--user", "team", "--export", "graphml", "-o", str(out), db=db)
+    assert "<graphml" in out.read_text(encoding="utf-8")
+    assert_one_line_error(run_cli("graph", "Ravi", "--user", "team", db=db, expect=None), 4, "Ravi")
+    assert_one_line_error(run_cli("graph", "--user", "team", "--export", "png", db=db, expect=None), 2, "--export")

@@ -106,3 +106,53 @@ def test_index_recovers_from_sqlite_after_a_crash_between_commit_and_index_save(
         # these near-identical hash vectors).
         found = {h.id for h in m.search("crash note about index recovery", user_id="k", top_k=1000)}
         assert set(reported) <= found
+
+
+GRAPH_CHILD = textwrap.dedent("""
+    import sys
+    from stratamem import SyncMemory
+    m = SyncMemory(db_path=sys.argv[1], embedder_backend="hash", vector_dimension=256)
+    i = 0
+    while True:
+        mid = m.save(f"Note {i}: Alice met Person{i} in Berlin", user_id="k", dedup=False,
+                     relationships=[("Alice", "met", f"Person{i}")])
+        print(mid, flush=True)
+        i += 1
+""")
+
+# Rows that point at nothing, or at another user's rows (VerifyGraph's checks).
+DANGLING = """
+SELECT (SELECT count(*) FROM mentions t WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = t.seq))
+     + (SELECT count(*) FROM relations r WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = r.seq))
+     + (SELECT count(*) FROM relations r WHERE NOT EXISTS
+          (SELECT 1 FROM mentions t WHERE t.seq = r.seq AND t.entity_id = r.subject_id))
+     + (SELECT count(*) FROM entities e WHERE NOT EXISTS (SELECT 1 FROM mentions t WHERE t.entity_id = e.id))
+"""
+
+
+@pytest.mark.slow
+def test_graph_rows_commit_with_their_memory_across_sigkill(tmp_path):
+    """Mentions and relations are written in the memory's transaction: after
+    SIGKILLs every acknowledged save has its relation, nothing dangles, and a
+    delete after the restart takes the graph rows with it."""
+    db = str(tmp_path / "graph-kill.db")
+    reported: list[str] = []
+    for kill_after in (7, 31):
+        reported += run_until_killed(GRAPH_CHILD, [db], kill_after)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute(DANGLING).fetchone()[0] == 0
+        # One relation per memory that committed, never a memory without its relation.
+        memories = conn.execute("SELECT count(*) FROM memories").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM relations").fetchone()[0] == memories
+    conn.close()
+    with SyncMemory(db_path=db, embedder_backend="hash", vector_dimension=256) as m:
+        rels = {r.memory_id: r for r in m.relations(user_id="k", limit=10000)}
+        assert set(reported) <= set(rels)
+        last = reported[-1]
+        assert rels[last].subject == "Alice" and rels[last].predicate == "met"
+        m.delete(last)
+        assert last not in {r.memory_id for r in m.relations(user_id="k", limit=10000)}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(DANGLING).fetchone()[0] == 0
+    conn.close()

@@ -3,8 +3,10 @@
 The rule is re-implemented here from the spec, independently of the engine:
 a search from (u, s?, a?, t?) sees u's user-level memories, session-level ones
 of (u, s), agent-level ones of (u, s, a) and turn-level ones of (u, s, t);
-never another user's. One store serves every example; each example gets its
-own user-id namespace so examples cannot see each other.
+never another user's. The graph reads (entities, relations, neighbours,
+export, graph-expanded search) follow the same rule. One store serves every
+example; each example gets its own user-id namespace so examples cannot see
+each other.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from stratamem import NotFoundError
 
 USERS = ["u1", "u2"]
 SESSIONS = ["s1", "s2"]
@@ -91,6 +95,60 @@ def test_search_and_get_all_follow_the_visibility_rule(shared_mem, batch, querie
         hybrid = shared_mem.search(word, **ctx, top_k=len(saved) + 1)
         assert {h.id for h in hybrid} <= want
         assert all(h.user_id == ctx["user_id"] for h in hybrid)
+
+
+NAMES = ["Alice", "Berlin", "Acme", "Oslo"]
+
+
+@st.composite
+def graph_saves(draw):
+    scope, ctx, text = draw(saves())
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=2, unique=True))
+    # Mid-sentence, so the extractor takes every name; sometimes a relation too.
+    related = draw(st.booleans()) and len(names) == 2
+    return scope, ctx, f"{text} with {' and '.join(names)}", names, related
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(graph_saves(), min_size=1, max_size=8),
+       viewers=st.lists(views, min_size=1, max_size=4))
+def test_every_graph_read_follows_the_visibility_rule(shared_mem, batch, viewers):
+    """entities(), relations(), neighbors(), graph() and graph-expanded search
+    see exactly what a search from the same context may see."""
+    ns = uuid.uuid4().hex[:10]
+    items = []
+    for scope, ctx, text, names, related in batch:
+        item = {"content": text, "scope": scope, "dedup": False, **namespaced(ctx, ns)}
+        if related:
+            item["relationships"] = [(names[0], "knows", names[1])]
+        items.append(item)
+    ids = shared_mem.save_many(items)
+    saved = {mid: (scope, ctx, names, related)
+             for mid, (scope, ctx, _, names, related) in zip(ids, batch)}
+
+    for viewer in viewers:
+        ctx = namespaced(viewer, ns)
+        seen = {mid for mid, (scope, owner, _, _) in saved.items() if visible(scope, owner, viewer)}
+        want_keys = {n.lower() for mid in seen for n in saved[mid][2]}
+        want_rels = {mid for mid in seen if saved[mid][3]}
+
+        assert {e.key for e in shared_mem.entities(**ctx, limit=10000)} == want_keys
+        rels = shared_mem.relations(**ctx, limit=10000)
+        assert {r.memory_id for r in rels} == want_rels
+        exported = shared_mem.graph(**ctx)
+        assert {e["key"] for e in exported["entities"]} == want_keys
+        assert {r["memory_id"] for r in exported["relations"]} == want_rels
+        for name in NAMES:
+            if name.lower() not in want_keys:
+                with pytest.raises(NotFoundError):
+                    shared_mem.neighbors(name, **ctx)
+                continue
+            for n in shared_mem.neighbors(name, **ctx, limit=100):
+                assert n.entity.key in want_keys
+                assert set(n.memory_ids) <= seen
+        hits = shared_mem.search(" ".join(NAMES), **ctx, top_k=len(saved) + 1, include_graph=True)
+        assert {h.id for h in hits} <= seen
+        assert all(h.graph_score == 0 or h.id in seen for h in hits)
 
 
 # --- random operation sequences against a plain model, every read path -------------------------

@@ -36,6 +36,7 @@ CommandFn RegisterGet(CLI::App& app, CommonOptions& common);
 CommandFn RegisterDelete(CLI::App& app, CommonOptions& common);
 CommandFn RegisterClear(CLI::App& app, CommonOptions& common);
 CommandFn RegisterStats(CLI::App& app, CommonOptions& common);
+CommandFn RegisterGraph(CLI::App& app, CommonOptions& common);
 CommandFn RegisterExport(CLI::App& app, CommonOptions& common);
 CommandFn RegisterImport(CLI::App& app, CommonOptions& common);
 CommandFn RegisterIngest(CLI::App& app, CommonOptions& common);

@@ -221,7 +221,9 @@ Json RecordToJson(const MemoryRecord& record) {
               {"last_seen_at", record.last_seen_at == 0 ? Json(nullptr) : Json(FormatTime(record.last_seen_at))},
               {"access_count", record.access_count},
               {"last_accessed_at",
-               record.last_accessed_at == 0 ? Json(nullptr) : Json(FormatTime(record.last_accessed_at))}};
+               record.last_accessed_at == 0 ? Json(nullptr) : Json(FormatTime(record.last_accessed_at))},
+              {"world_from", record.world_from == 0 ? Json(nullptr) : Json(FormatTime(record.world_from))},
+              {"world_to", record.world_to == 0 ? Json(nullptr) : Json(FormatTime(record.world_to))}};
 }
 
 Result<MemoryRecord> RecordFromJson(const Json& json) {
@@ -265,6 +267,8 @@ Result<MemoryRecord> RecordFromJson(const Json& json) {
     record.access_count = it->get<int64_t>();
   }
   STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "last_accessed_at", &record.last_accessed_at));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "world_from", &record.world_from));
+  STRATAMEM_RETURN_IF_ERROR(ReadTime(json, "world_to", &record.world_to));
   if (auto it = json.find("sources"); it != json.end() && !it->is_null()) {
     if (!it->is_array()) return Status::InvalidArgument("field 'sources' must be a list of strings");
     for (const Json& source : *it) {
@@ -290,6 +294,8 @@ Json ResultToJson(const SearchResult& result) {
   json["text_score"] = result.text_score;
   json["vector_rank"] = result.vector_rank;
   json["text_rank"] = result.text_rank;
+  json["graph_score"] = result.graph_score;
+  json["graph_path"] = result.graph_path.empty() ? Json(nullptr) : Json(result.graph_path);
   return json;
 }
 
