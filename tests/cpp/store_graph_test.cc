@@ -237,6 +237,9 @@ TEST_F(GraphStoreTest, SearchFusesTheGraphAndExplainsThePath) {
   SearchRequest r;
   r.query = "What classes did Melanie take?";
   r.context = {"u", "", "", ""};
+  // The store's default is off (OpenOptions::graph_search): no graph score anywhere.
+  for (const auto& h : *store_->Search(r)) EXPECT_EQ(h.graph_score, 0);
+  r.include_graph = GraphSignal::kOn;
   auto hits = store_->Search(r);
   ASSERT_TRUE(hits.ok());
   ASSERT_GE(hits->size(), 2u);
@@ -258,6 +261,7 @@ TEST_F(GraphStoreTest, TwoHopsReachAMemoryThroughARelation) {
   r.query = "Where is Alice's boss relocating?";
   r.context = {"u", "", "", ""};
   r.mode = SearchMode::kText;  // only BM25 and the graph: BM25 alone cannot link them
+  r.include_graph = GraphSignal::kOn;
   auto hits = store_->Search(r);
   ASSERT_TRUE(hits.ok());
   bool found = false;
