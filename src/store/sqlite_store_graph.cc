@@ -63,7 +63,8 @@ Result<std::vector<Entity>> SqliteStore::EntitiesLocked(const GraphReadOptions& 
     a.entity.memories += n;
   }
   std::vector<Entity> out;
-  for (auto& [id, a] : acc) {
+  for (auto& entry : acc) {
+    EntityAccumulator& a = entry.second;  // not a structured binding: clang 14 cannot capture one
     // The canonical name is a spelling of the entity's own key ("Alice Smith",
     // not the first name "Alice" that joined it), the most frequent of those.
     auto rank = [&](const auto& s) {
