@@ -52,6 +52,17 @@ class Stmt {
 
   // Returns true when a row is available, false when done, or an error Status.
   Result<bool> Step();
+  // Steps through every row, calling `row()` at each (it reads the columns);
+  // the first error ends the walk and is returned.
+  template <typename F>
+  Status ForEachRow(F&& row) {
+    while (true) {
+      Result<bool> more = Step();
+      if (!more.ok()) return more.status();
+      if (!*more) return Status::OK();
+      row();
+    }
+  }
   bool prepared() const { return stmt_ != nullptr; }
   // Runs to completion, ignoring rows.
   Status Run();

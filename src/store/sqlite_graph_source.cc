@@ -44,12 +44,9 @@ Result<std::vector<graph::EntityRow>> SqliteGraphSource::MatchKeys(const std::ve
   if (!stmt.ok()) return stmt.status();
   Bind(&*stmt);
   for (size_t i = 0; i < keys.size(); ++i) stmt->BindNamed((":k" + std::to_string(i)).c_str(), keys[i]);
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  STRATAMEM_RETURN_IF_ERROR(stmt->ForEachRow([&] {
     out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(4), stmt->Text(2), stmt->Int(3)});
-  }
+  }));
   return out;
 }
 
@@ -61,13 +58,10 @@ Result<std::vector<graph::EntityRow>> SqliteGraphSource::Entities(const std::vec
                            ") AND e.user_id = :vu");
   if (!stmt.ok()) return stmt.status();
   Bind(&*stmt);
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (stmt->IsNull(4)) continue;  // no visible mention: not here
+  STRATAMEM_RETURN_IF_ERROR(stmt->ForEachRow([&] {
+    if (stmt->IsNull(4)) return;  // no visible mention: not here
     out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(4), stmt->Text(2), stmt->Int(3)});
-  }
+  }));
   return out;
 }
 
@@ -82,12 +76,9 @@ Result<std::vector<graph::MentionRow>> SqliteGraphSource::MentionsOf(const std::
     Bind(&*stmt);
     stmt->Bind(stmt->ParamIndex(":e"), entity);
     stmt->Bind(stmt->ParamIndex(":n"), static_cast<int64_t>(per_entity));
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    STRATAMEM_RETURN_IF_ERROR(stmt->ForEachRow([&] {
       out.push_back({stmt->Int(0), entity, static_cast<graph::MentionRole>(stmt->Int(1))});
-    }
+    }));
   }
   return out;
 }
@@ -99,12 +90,9 @@ Result<std::vector<graph::MentionRow>> SqliteGraphSource::MentionsIn(const std::
                            "WHERE t.seq IN (" + IdList(seqs) + ")" + VisibleSql());
   if (!stmt.ok()) return stmt.status();
   Bind(&*stmt);
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  STRATAMEM_RETURN_IF_ERROR(stmt->ForEachRow([&] {
     out.push_back({stmt->Int(0), stmt->Int(1), static_cast<graph::MentionRole>(stmt->Int(2))});
-  }
+  }));
   return out;
 }
 
@@ -117,12 +105,9 @@ Result<std::vector<graph::RelationRow>> SqliteGraphSource::RelationsOf(const std
                            ") OR r.object_id IN (" + ids + "))" + VisibleSql() + RelationWorldSql(time_));
   if (!stmt.ok()) return stmt.status();
   Bind(&*stmt);
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  STRATAMEM_RETURN_IF_ERROR(stmt->ForEachRow([&] {
     out.push_back({stmt->Int(0), stmt->Int(1), stmt->Int(2), stmt->Int(3), stmt->Text(4)});
-  }
+  }));
   return out;
 }
 
