@@ -100,6 +100,18 @@ constexpr std::string_view kDocument = R"JSON({
           "400": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"}
         }
       }
+    },
+    "/v1/messages": {
+      "post": {
+        "summary": "Anthropic Messages API with memory: the same six steps; the instruction goes into system, the reply's text blocks lose their <memory> blocks (JSON or Anthropic's named SSE events)",
+        "operationId": "messages",
+        "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["messages"], "properties": {"model": {"type": "string"}, "messages": {"type": "array"}, "system": {"oneOf": [{"type": "string"}, {"type": "array"}]}, "stream": {"type": "boolean"}, "metadata": {"type": "object", "properties": {"user_id": {"type": "string", "description": "the tenant when no X-Stratamem-User header is sent"}}}}}}}},
+        "responses": {
+          "200": {"description": "the upstream's Message (application/json) or stream (text/event-stream)", "content": {"application/json": {"schema": {"type": "object"}}, "text/event-stream": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"}
+        }
+      }
     }
   },
   "components": {
