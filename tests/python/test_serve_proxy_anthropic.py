@@ -155,3 +155,14 @@ def test_tool_results_system_blocks_and_echoes(proxy, upstream):
     # the header's user wins over metadata.user_id; the fact the tool gave is not stored
     assert memories(proxy, "p-gina") == ["The staging host is called kestrel"]
     assert memories(proxy, "p-someone-else") == []
+
+
+def test_empty_text_of_a_streamed_reply_is_dropped_when_sent_back(proxy, upstream):
+    client = sdk(proxy, "p-hana", api_key="k")
+    upstream.push("done")
+    client.messages.create(model="claude-fake", max_tokens=50, messages=[
+        {"role": "user", "content": "look it up"},
+        {"role": "assistant", "content": [{"type": "text", "text": ""},
+                                          {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}])
+    assert [b["type"] for b in upstream.last()["messages"][1]["content"]] == ["tool_use"]

@@ -190,3 +190,22 @@ def test_not_a_client_is_a_type_error(shared_mem):
 
     with pytest.raises(InvalidTypeError, match="messages.create"):
         with_memory(object(), "u", memory=shared_mem)
+
+
+def test_streamed_block_only_text_is_not_sent_back_empty(fake, shared_mem):
+    client = sync_client(fake, shared_mem)
+    fake.push(Reply(BLOCK, tool_calls=[{"name": "lookup", "input": {"q": "x"}}]))
+    with client.messages.stream(model="claude-fake", max_tokens=50,
+                                messages=[{"role": "user", "content": "look it up"}]) as stream:
+        final = stream.get_final_message()
+    assert [(b.type, getattr(b, "text", None)) for b in final.content] == [("text", ""),
+                                                                           ("tool_use", None)]
+    fake.push("done")
+    tool_result = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                                                "content": "x"}]}
+    client.messages.create(model="claude-fake", max_tokens=50, messages=[
+        {"role": "user", "content": "look it up"},
+        {"role": "assistant", "content": final.content}, tool_result])
+    sent = fake.last()["messages"]
+    assert [b["type"] for b in sent[1]["content"]] == ["tool_use"]  # the empty text dropped
+    assert sent[2] == tool_result

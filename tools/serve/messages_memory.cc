@@ -1,5 +1,6 @@
 #include "serve/messages_memory.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "protocol/instruction.h"
@@ -43,6 +44,21 @@ bool Inject(Json* content, const std::string& block) {
   return true;
 }
 
+// A streamed reply whose only text was a <memory> block keeps an empty text
+// block (it had started before the block showed); the API refuses empty text
+// blocks when the client sends that reply back, so they are dropped here.
+void DropEmptyText(Json* messages) {
+  for (Json& message : *messages) {
+    if (!message.is_object() || message.value("role", "") != "assistant") continue;
+    auto content = message.find("content");
+    if (content == message.end() || !content->is_array() || content->size() < 2) continue;
+    auto empty = [](const Json& block) { return IsType(block, "text") && block.value("text", Json()) == ""; };
+    size_t empties = std::count_if(content->begin(), content->end(), empty);
+    if (empties == 0 || empties == content->size()) continue;  // nothing to drop, or nothing left
+    content->erase(std::remove_if(content->begin(), content->end(), empty), content->end());
+  }
+}
+
 }  // namespace
 
 ChatPlan PlanMessages(Json request, const ScopeContext& context, const ServeContext& ctx) {
@@ -59,6 +75,8 @@ ChatPlan PlanMessages(Json request, const ScopeContext& context, const ServeCont
     if (!message.is_object() || message.value("role", "") == "assistant") continue;
     plan.given.AddMessage(GivenParts(message.value("content", Json())));
   }
+
+  DropEmptyText(&*messages);
 
   // 1. Inject into the latest user message with text of its own.
   Json* user_message = nullptr;

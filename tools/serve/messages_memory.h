@@ -16,6 +16,9 @@
 //     StreamFilter per block; text still held back at content_block_stop is
 //     sent as one more content_block_delta just before it. Facts are stored
 //     only once message_stop has been seen (a cut stream stores nothing).
+//     Such a stream can leave an empty text block (the block had started
+//     before the <memory> showed); empty text blocks of assistant messages
+//     sent back are dropped from the request, as the API refuses them.
 //
 // Not thread-safe: one rewriter per stream.
 #ifndef STRATAMEM_TOOLS_SERVE_MESSAGES_MEMORY_H_

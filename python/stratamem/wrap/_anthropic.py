@@ -94,16 +94,37 @@ def _instructed(system: Any) -> Any:
     return system  # an unknown shape: left as given
 
 
+def _without_empty_text(message: Any) -> Any | None:
+    """A copy of an assistant message without its empty text blocks (a stream
+    whose only text was a block leaves one; the API refuses them when sent
+    back), or None when there is nothing to drop."""
+    if field(message, "role") != "assistant":
+        return None
+    content = field(message, "content")
+    if not isinstance(content, list):
+        return None
+    kept = [b for b in content if not (field(b, "type") == "text" and field(b, "text") == "")]
+    if len(kept) in (0, len(content)):
+        return None
+    return {"role": "assistant", "content": kept}
+
+
 def prepare(plan: MessagesPlan, recall: Recall, kwargs: dict[str, Any]) -> dict[str, Any]:
     if plan.messages is None:
         return kwargs
     out = dict(kwargs)
+    messages = list(plan.messages)
+    changed = False
+    for i, message in enumerate(messages):
+        replaced = _without_empty_text(message)
+        if replaced is not None:
+            messages[i], changed = replaced, True
     if recall.block and plan.user_index is not None:
         replaced = _injected(plan.messages[plan.user_index], recall.block)
         if replaced is not None:
-            messages = list(plan.messages)
-            messages[plan.user_index] = replaced
-            out["messages"] = messages
+            messages[plan.user_index], changed = replaced, True
+    if changed:  # else the caller's own list goes on
+        out["messages"] = messages
     if plan.instruct:
         out["system"] = _instructed(kwargs.get("system"))
     return out
