@@ -67,6 +67,14 @@ constexpr std::string_view kDocument = R"JSON({
         }
       }
     },
+    "/v1/memories/{id}/history": {
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                     {"$ref": "#/components/parameters/User"},
+                     {"name": "user_id", "in": "query", "schema": {"type": "string"}}],
+      "get": {"summary": "Every version of the memory and of those it superseded, oldest first", "operationId": "memoryHistory",
+              "responses": {"200": {"description": "the versions", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}, "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Memory"}}}}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}}
+    },
     "/v1/memories/{id}": {
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
                      {"$ref": "#/components/parameters/User"},
