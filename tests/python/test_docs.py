@@ -2,8 +2,9 @@
 directory, or is marked with why it cannot (README.md's blocks are run by
 test_readme.py).
 
-- ``python`` blocks run in their own process, with the OpenAI SDK pointed at a
-  local scripted server (OPENAI_BASE_URL), as a user's shell would have it.
+- ``python`` blocks run in their own process, with the OpenAI and Anthropic SDKs
+  pointed at local scripted servers (OPENAI_BASE_URL, ANTHROPIC_BASE_URL), as a
+  user's shell would have it.
 - ``sh`` / ``bash`` blocks run in bash with the installed ``stratamem`` on PATH.
 - ``json`` / ``toml`` snippets must parse; the ``sql`` schema must execute in SQLite.
 - ``text`` (command output, checked against --help by test_cli) and unlabelled
@@ -79,10 +80,12 @@ def test_skips_are_reported():
 @pytest.fixture(scope="module")
 def openai_env():
     sys.path.insert(0, str(Path(__file__).parent))
+    from anthropic_fake_server import FakeAnthropicServer
     from openai_fake_server import FakeOpenAIServer
 
-    with FakeOpenAIServer() as server:
-        yield dict(os.environ, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="test-key")
+    with FakeOpenAIServer() as server, FakeAnthropicServer() as claude:
+        yield dict(os.environ, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="test-key",
+                   ANTHROPIC_BASE_URL=claude.root_url, ANTHROPIC_API_KEY="test-key")
 
 
 @pytest.mark.parametrize("block", of("python"), ids=str)

@@ -121,6 +121,12 @@ def test_every_rest_route(server: ServeProcess) -> None:
         assert patched.json()["id"] == mid
         only_importance = c.patch(f"/v1/memories/{mid}", json={"importance": 0.3}).json()
         assert only_importance["content"] == "Alice prefers Rust" and only_importance["importance"] == 0.3
+        history = c.get(f"/v1/memories/{mid}/history").json()
+        assert history["id"] == mid
+        assert [(v["version"], v["content"]) for v in history["versions"]] == [
+            (1, "Alice prefers Python for backend work"), (2, "Alice prefers Rust"), (3, "Alice prefers Rust")]
+        with server.client("bob") as other:  # another tenant: as if the id did not exist
+            assert other.get(f"/v1/memories/{mid}/history").status_code == 404
 
         stats = c.get("/v1/stats", params={"session_id": "s1"}).json()
         assert stats["total"] == 2 and stats["by_scope"]["session"] == 1 and "users" not in stats

@@ -39,7 +39,8 @@ CommandFn RegisterServe(CLI::App& app, CommonOptions& common) {
       ->capture_default_str();
   sub->add_option("--upstream", options->upstream,
                   "OpenAI-compatible base URL ending in /v1 for /v1/chat/completions and other /v1/* "
-                  "routes (the API key comes from the client's Authorization header or OPENAI_API_KEY)");
+                  "routes (the API key comes from the client's Authorization header or OPENAI_API_KEY), "
+                  "or Anthropic's for /v1/messages (x-api-key or ANTHROPIC_API_KEY)");
   sub->add_option("--token", options->token,
                   "Bearer token every request must carry (or env STRATAMEM_TOKEN); required off loopback");
   sub->add_option("--max-body-bytes", options->max_body_bytes, "Larger request bodies are refused (413)")

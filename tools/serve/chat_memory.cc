@@ -35,55 +35,6 @@ bool IsPlaceholder(const std::string& content) {
   return n == "..." || n == "<fact>" || n == "fact" || n == "content";
 }
 
-// A message's text parts: a string, or the text parts of a list of parts.
-std::vector<std::string> PartsOf(const Json& content) {
-  std::vector<std::string> parts;
-  if (content.is_string()) parts.push_back(content.get<std::string>());
-  if (!content.is_array()) return parts;
-  for (const Json& part : content) {
-    if (part.is_string()) {
-      parts.push_back(part.get<std::string>());
-    } else if (part.is_object()) {
-      auto text = part.find("text");
-      auto type = part.find("type");
-      if (type != part.end() && *type == "text" && text != part.end() && text->is_string()) {
-        parts.push_back(text->get<std::string>());
-      }
-    }
-  }
-  return parts;
-}
-
-std::string TextOf(const Json& content) {
-  std::string out;
-  for (const std::string& part : PartsOf(content)) {
-    if (!out.empty()) out += '\n';
-    out += part;
-  }
-  return out;
-}
-
-// Adds `text` before or after a message's content; false when the content
-// has a shape that cannot be extended safely.
-bool AddText(Json* message, const std::string& text, bool before) {
-  Json& content = (*message)["content"];
-  if (content.is_string()) {
-    content = before ? text + "\n\n" + content.get<std::string>() : content.get<std::string>() + "\n\n" + text;
-  } else if (content.is_array()) {
-    Json part{{"type", "text"}, {"text", text}};
-    if (before) {
-      content.insert(content.begin(), part);
-    } else {
-      content.push_back(part);
-    }
-  } else if (content.is_null() && !before) {
-    content = text;
-  } else {
-    return false;
-  }
-  return true;
-}
-
 bool JsonFormat(const Json& body) {
   auto it = body.find("response_format");
   if (it == body.end() || !it->is_object()) return false;
@@ -123,17 +74,87 @@ void Warn(const std::string& what, const Status& status) {
 
 }  // namespace
 
-ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext& ctx) {
+std::vector<std::string> TextParts(const Json& content) {
+  std::vector<std::string> parts;
+  if (content.is_string()) parts.push_back(content.get<std::string>());
+  if (!content.is_array()) return parts;
+  for (const Json& part : content) {
+    if (part.is_string()) {
+      parts.push_back(part.get<std::string>());
+    } else if (part.is_object()) {
+      auto text = part.find("text");
+      auto type = part.find("type");
+      if (type != part.end() && *type == "text" && text != part.end() && text->is_string()) {
+        parts.push_back(text->get<std::string>());
+      }
+    }
+  }
+  return parts;
+}
+
+std::string TextOf(const Json& content) {
+  std::string out;
+  for (const std::string& part : TextParts(content)) {
+    if (!out.empty()) out += '\n';
+    out += part;
+  }
+  return out;
+}
+
+bool AddText(Json* content_ptr, const std::string& text, bool before) {
+  Json& content = *content_ptr;
+  if (content.is_string()) {
+    content = before ? text + "\n\n" + content.get<std::string>() : content.get<std::string>() + "\n\n" + text;
+  } else if (content.is_array()) {
+    Json part{{"type", "text"}, {"text", text}};
+    if (before) {
+      content.insert(content.begin(), part);
+    } else {
+      content.push_back(part);
+    }
+  } else if (content.is_null() && !before) {
+    content = text;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+RecallBlock RecallFor(const ServeContext& ctx, const ScopeContext& context, const std::string& query) {
+  RecallBlock out;
+  if (Norm(query).empty() || ctx.options.top_k <= 0) return out;
+  SearchRequest search;
+  search.query = query;
+  search.context = context;
+  search.top_k = ctx.options.top_k;
+  auto hits = ctx.store->Search(search);
+  if (!hits.ok()) {
+    Warn("recall failed; calling without memories", hits.status());
+    return out;
+  }
+  std::vector<std::string> texts;
+  for (const SearchResult& hit : *hits) texts.push_back(hit.record.content);
+  auto block = protocol::FormatMemoryContext(texts, static_cast<size_t>(ctx.options.max_memory_tokens) * kCharsPerToken);
+  out.text = block.text;
+  for (size_t i = 0; i < block.included; ++i) out.included.push_back((*hits)[i].record);
+  return out;
+}
+
+ChatPlan BeginPlan(Json* request, const ScopeContext& context) {
   ChatPlan plan;
   plan.context = context;
-  plan.stream = request.value("stream", false);
-  if (auto it = request.find("model"); it != request.end() && it->is_string()) plan.model = *it;
+  plan.stream = request->value("stream", false);
+  if (auto it = request->find("model"); it != request->end() && it->is_string()) plan.model = *it;
+  auto messages = request->find("messages");
+  plan.memory = !context.user_id.empty() && messages != request->end() && messages->is_array();
+  if (!plan.memory) plan.body = std::move(*request);
+  return plan;
+}
+
+ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext& ctx) {
+  ChatPlan plan = BeginPlan(&request, context);
+  if (!plan.memory) return plan;
   auto messages = request.find("messages");
-  plan.memory = !context.user_id.empty() && messages != request.end() && messages->is_array();
-  if (!plan.memory) {
-    plan.body = std::move(request);
-    return plan;
-  }
   plan.instruct = !JsonFormat(request);
 
   // Echo check input: everything the model was given that it did not write,
@@ -144,7 +165,7 @@ ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext&
     auto role = message.find("role");
     if (role != message.end() && *role == "assistant") continue;
     auto content = message.find("content");
-    if (content != message.end()) plan.given.AddMessage(PartsOf(*content));
+    if (content != message.end()) plan.given.AddMessage(TextParts(*content));
   }
 
   // 1. Inject: the latest user message's text is the query.
@@ -156,23 +177,9 @@ ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext&
     }
   }
   std::string query = user_message != nullptr ? TextOf(user_message->value("content", Json())) : "";
-  if (!Norm(query).empty() && ctx.options.top_k > 0) {
-    SearchRequest search;
-    search.query = query;
-    search.context = context;
-    search.top_k = ctx.options.top_k;
-    auto hits = ctx.store->Search(search);
-    if (!hits.ok()) {
-      Warn("recall failed; calling without memories", hits.status());
-    } else {
-      std::vector<std::string> texts;
-      for (const SearchResult& hit : *hits) texts.push_back(hit.record.content);
-      auto block = protocol::FormatMemoryContext(
-          texts, static_cast<size_t>(ctx.options.max_memory_tokens) * kCharsPerToken);
-      if (!block.text.empty() && AddText(user_message, block.text, /*before=*/true)) {
-        for (size_t i = 0; i < block.included; ++i) plan.recalled.push_back((*hits)[i].record);
-      }
-    }
+  RecallBlock block = RecallFor(ctx, context, query);
+  if (!block.text.empty() && AddText(&(*user_message)["content"], block.text, /*before=*/true)) {
+    plan.recalled = std::move(block.included);
   }
 
   // 2. Instruct: appended to the first system/developer message, else a new one.
@@ -182,7 +189,7 @@ ChatPlan PlanChat(Json request, const ScopeContext& context, const ServeContext&
     for (Json& message : *messages) {
       std::string role = message.is_object() ? message.value("role", "") : "";
       if (role == "system" || role == "developer") {
-        added = AddText(&message, instruction, /*before=*/false);
+        added = AddText(&message["content"], instruction, /*before=*/false);
         break;
       }
     }

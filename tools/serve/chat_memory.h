@@ -33,7 +33,28 @@ struct ChatPlan {
   std::vector<MemoryRecord> recalled;
 };
 
-// Steps 1 and 2. `request` is the client's body (a JSON object). JSON
+// A message's text parts: a string, or the {"type": "text"} parts of a list.
+std::vector<std::string> TextParts(const nlohmann::json& content);
+// The text parts joined by newlines.
+std::string TextOf(const nlohmann::json& content);
+// Adds `text` before or after a content value (a string gets "\n\n", a list
+// a text part, null (after only) becomes the text); false when the content
+// has a shape that cannot be extended safely.
+bool AddText(nlohmann::json* content, const std::string& text, bool before);
+
+// Step 1's search: the block of memories recalled for `query` ("" when none
+// or the search failed, which is logged) and the memories it holds.
+struct RecallBlock {
+  std::string text;
+  std::vector<MemoryRecord> included;
+};
+RecallBlock RecallFor(const ServeContext& ctx, const ScopeContext& context, const std::string& query);
+
+// The ids, stream flag and model of a plan; memory is off (and `*request`
+// moved into plan.body) without a user_id or a list of messages.
+ChatPlan BeginPlan(nlohmann::json* request, const ScopeContext& context);
+
+// Steps 1 and 2 for /v1/chat/completions. `request` is the client's body (a JSON object). JSON
 // response formats get memories but no instruction (a block would break the JSON).
 ChatPlan PlanChat(nlohmann::json request, const ScopeContext& context, const ServeContext& ctx);
 

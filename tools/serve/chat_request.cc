@@ -60,4 +60,38 @@ std::string CheckChatRequest(const Json& body) {
   return "";
 }
 
+std::string CheckMessagesRequest(const Json& body) {
+  auto messages = body.find("messages");
+  if (messages == body.end() || !messages->is_array()) return Field("messages", "a list of messages");
+  for (size_t i = 0; i < messages->size(); ++i) {
+    std::string error = CheckMessage((*messages)[i], "messages[" + std::to_string(i) + "]");
+    if (!error.empty()) return error;
+  }
+  if (auto it = body.find("system"); it != body.end() && !it->is_null() && !it->is_string()) {
+    if (!it->is_array()) return Field("system", "a string or a list of text blocks");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& block = (*it)[i];
+      std::string path = "system[" + std::to_string(i) + "]";
+      if (!block.is_object() || block.value("type", Json()) != "text") return Field(path, "a text block");
+      if (std::string error = CheckPart(block, path); !error.empty()) return error;
+    }
+  }
+  if (auto it = body.find("model"); it != body.end() && !it->is_null() && !it->is_string()) {
+    return Field("model", "a string");
+  }
+  if (auto it = body.find("stream"); it != body.end() && !it->is_null() && !it->is_boolean()) {
+    return Field("stream", "a boolean");
+  }
+  if (auto it = body.find("metadata"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) return Field("metadata", "an object");
+    auto user = it->find("user_id");
+    if (user != it->end() && !user->is_null() && !user->is_string()) return Field("metadata.user_id", "a string");
+  }
+  for (const char* name : {"output_config", "output_format"}) {
+    auto it = body.find(name);
+    if (it != body.end() && !it->is_null() && !it->is_object()) return Field(name, "an object");
+  }
+  return "";
+}
+
 }  // namespace stratamem::serve

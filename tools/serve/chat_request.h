@@ -16,6 +16,11 @@ namespace stratamem::serve {
 // content parts or null".
 std::string CheckChatRequest(const nlohmann::json& body);
 
+// The same for an Anthropic Messages request (POST /v1/messages): messages
+// as above, `system` a string or a list of text blocks, `metadata` an object
+// whose `user_id` is a string.
+std::string CheckMessagesRequest(const nlohmann::json& body);
+
 }  // namespace stratamem::serve
 
 #endif  // STRATAMEM_TOOLS_SERVE_CHAT_REQUEST_H_

@@ -67,6 +67,14 @@ constexpr std::string_view kDocument = R"JSON({
         }
       }
     },
+    "/v1/memories/{id}/history": {
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                     {"$ref": "#/components/parameters/User"},
+                     {"name": "user_id", "in": "query", "schema": {"type": "string"}}],
+      "get": {"summary": "Every version of the memory and of those it superseded, oldest first", "operationId": "memoryHistory",
+              "responses": {"200": {"description": "the versions", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}, "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Memory"}}}}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}}
+    },
     "/v1/memories/{id}": {
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
                      {"$ref": "#/components/parameters/User"},
@@ -97,6 +105,18 @@ constexpr std::string_view kDocument = R"JSON({
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["messages"], "properties": {"model": {"type": "string"}, "messages": {"type": "array"}, "stream": {"type": "boolean"}, "user": {"type": "string", "description": "the tenant when no X-Stratamem-User header is sent"}}}}}},
         "responses": {
           "200": {"description": "the upstream's completion (application/json) or stream (text/event-stream)", "content": {"application/json": {"schema": {"type": "object"}}, "text/event-stream": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/v1/messages": {
+      "post": {
+        "summary": "Anthropic Messages API with memory: the same six steps; the instruction goes into system, the reply's text blocks lose their <memory> blocks (JSON or Anthropic's named SSE events)",
+        "operationId": "messages",
+        "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["messages"], "properties": {"model": {"type": "string"}, "messages": {"type": "array"}, "system": {"oneOf": [{"type": "string"}, {"type": "array"}]}, "stream": {"type": "boolean"}, "metadata": {"type": "object", "properties": {"user_id": {"type": "string", "description": "the tenant when no X-Stratamem-User header is sent"}}}}}}}},
+        "responses": {
+          "200": {"description": "the upstream's Message (application/json) or stream (text/event-stream)", "content": {"application/json": {"schema": {"type": "object"}}, "text/event-stream": {"schema": {"type": "string"}}}},
           "400": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"}
         }
       }

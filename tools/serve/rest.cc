@@ -199,6 +199,22 @@ void GetOne(const ServeContext& ctx, const httplib::Request& req, httplib::Respo
   SendJson(res, 200, RecordToJson(record));
 }
 
+// Every version of a memory and of those it superseded, oldest first (only
+// the tenant's own: a memory another user superseded is not shown).
+void History(const ServeContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  ScopeContext who;
+  if (!ResolveContext(req, nullptr, ctx, &who, res)) return;
+  MemoryRecord record;
+  if (!OwnRecord(ctx, req.matches[1], who.user_id, &record, res)) return;
+  auto versions = ctx.store->History(record.id);
+  if (!versions.ok()) return SendStatus(res, versions.status());
+  Json out = Json::array();
+  for (const MemoryRecord& version : *versions) {
+    if (version.context.user_id == who.user_id) out.push_back(RecordToJson(version));
+  }
+  SendJson(res, 200, Json{{"id", record.id}, {"versions", std::move(out)}});
+}
+
 void Patch(const ServeContext& ctx, const httplib::Request& req, httplib::Response& res) {
   Json body;
   if (!ParseBody(req, "UpdateRequest", res, &body)) return;
@@ -295,6 +311,7 @@ void RegisterRestRoutes(httplib::Server& server, const ServeContext& ctx) {
   server.Post("/v1/memories", WithBody(max, [c](const auto& req, auto& res) { Save(*c, req, res); }));
   server.Get("/v1/memories", [c](const auto& req, auto& res) { List(*c, req, res); });
   server.Get(kOne, [c](const auto& req, auto& res) { GetOne(*c, req, res); });
+  server.Get(std::string(kOne) + "/history", [c](const auto& req, auto& res) { History(*c, req, res); });
   server.Patch(kOne, WithBody(max, [c](const auto& req, auto& res) { Patch(*c, req, res); }));
   server.Delete(kOne, WithBody(max, [c](const auto& req, auto& res) { Delete(*c, req, res); }));
   server.Get("/v1/stats", [c](const auto& req, auto& res) { Stats(*c, req, res); });

@@ -121,6 +121,7 @@ Status Serve(MemoryStore* store, const ServeOptions& options) {
   ctx.store = store;
   ctx.options = options;
   if (const char* key = std::getenv("OPENAI_API_KEY")) ctx.upstream_key = key;
+  if (const char* key = std::getenv("ANTHROPIC_API_KEY")) ctx.anthropic_key = key;
   if (!options.upstream.empty()) {
     auto upstream = ParseUpstreamUrl(options.upstream);
     if (!upstream.ok()) return upstream.status();

@@ -37,6 +37,7 @@ struct ServeContext {
   MemoryStore* store = nullptr;
   ServeOptions options;
   std::string upstream_key;  // $OPENAI_API_KEY at start; never logged
+  std::string anthropic_key; // $ANTHROPIC_API_KEY at start (x-api-key of /v1/messages); never logged
   UpstreamUrl upstream;      // parsed options.upstream (empty origin: no proxy)
 };
 

@@ -4,8 +4,8 @@ namespace stratamem::serve {
 
 using Json = nlohmann::json;
 
-std::vector<std::string> SseReader::Feed(std::string_view bytes) {
-  std::vector<std::string> events;
+std::vector<SseMessage> SseReader::FeedMessages(std::string_view bytes) {
+  std::vector<SseMessage> events;
   for (char c : bytes) {
     if (c != '\n') {
       line_ += c;
@@ -13,9 +13,14 @@ std::vector<std::string> SseReader::Feed(std::string_view bytes) {
     }
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
     if (line_.empty()) {  // a blank line ends the event
-      if (has_data_) events.push_back(std::move(data_));
+      if (has_data_) events.push_back(SseMessage{std::move(event_), std::move(data_)});
+      event_.clear();
       data_.clear();
       has_data_ = false;
+    } else if (line_.rfind("event:", 0) == 0) {
+      std::string_view value = std::string_view(line_).substr(6);
+      if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      event_ = value;
     } else if (line_.rfind("data:", 0) == 0) {
       std::string_view value = std::string_view(line_).substr(5);
       if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
@@ -26,6 +31,12 @@ std::vector<std::string> SseReader::Feed(std::string_view bytes) {
     line_.clear();
   }
   return events;
+}
+
+std::vector<std::string> SseReader::Feed(std::string_view bytes) {
+  std::vector<std::string> data;
+  for (SseMessage& message : FeedMessages(bytes)) data.push_back(std::move(message.data));
+  return data;
 }
 
 std::string SseEvent(std::string_view payload) {

@@ -18,15 +18,24 @@
 
 namespace stratamem::serve {
 
-// Feeds bytes in any pieces; returns the data of each complete event (the
-// "data:" lines of one event joined with "\n"). Other fields and comments
-// are dropped.
+// One complete event: its "event:" name ("" when none) and its data (the
+// "data:" lines joined with "\n").
+struct SseMessage {
+  std::string event;
+  std::string data;
+};
+
+// Feeds bytes in any pieces; returns each complete event. Fields other than
+// event and data, and comments, are dropped.
 class SseReader {
  public:
+  std::vector<SseMessage> FeedMessages(std::string_view bytes);
+  // The data of each complete event (OpenAI streams name no events).
   std::vector<std::string> Feed(std::string_view bytes);
 
  private:
   std::string line_;
+  std::string event_;
   std::string data_;
   bool has_data_ = false;
 };

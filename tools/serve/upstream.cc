@@ -40,7 +40,8 @@ std::string UpstreamPath(const UpstreamUrl& url, const httplib::Request& req) {
 
 httplib::Headers ForwardHeaders(const httplib::Request& req, const std::string& authorization) {
   httplib::Headers headers;
-  for (const char* name : {"OpenAI-Organization", "OpenAI-Project", "OpenAI-Beta", "Accept", "api-key"}) {
+  for (const char* name : {"OpenAI-Organization", "OpenAI-Project", "OpenAI-Beta", "Accept", "api-key",
+                           "x-api-key", "anthropic-version", "anthropic-beta"}) {
     if (req.has_header(name)) headers.emplace(name, req.get_header_value(name));
   }
   if (!authorization.empty()) headers.emplace("Authorization", authorization);

@@ -29,7 +29,7 @@ std::unique_ptr<httplib::Client> NewUpstreamClient(const UpstreamUrl& url, doubl
 std::string UpstreamPath(const UpstreamUrl& url, const httplib::Request& req);
 
 // The client's headers worth forwarding (OpenAI-Organization, -Project, -Beta,
-// Accept, api-key) plus `authorization` when not empty.
+// Accept, api-key; Anthropic's x-api-key, anthropic-version, -beta) plus `authorization` when not empty.
 httplib::Headers ForwardHeaders(const httplib::Request& req, const std::string& authorization);
 
 // "upstream unreachable: Connection" etc. without URL credentials.

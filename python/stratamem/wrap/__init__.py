@@ -1,6 +1,8 @@
 """``with_memory(client, user_id)``: long-term memory for any OpenAI-compatible
 chat client (OpenAI, AzureOpenAI, Groq and their async twins, or any object
-with the same ``chat.completions.create``). See docs/with-memory.md."""
+with the same ``chat.completions.create``) and for Anthropic's (``Anthropic``,
+``AsyncAnthropic``: ``messages.create`` and ``messages.stream``). See
+docs/with-memory.md and docs/anthropic.md."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from .._client import text as _text
 from ..config import MemoryConfig
 from ..errors import InvalidInputError, InvalidTypeError
 from ..memory import SyncMemory
+from ._anthropic import is_messages_client
 from ._binding import RELEVANCE_FLOOR, BoundMemory, Binding
-from ._client import AsyncMemoryClient, MemoryClient, is_async_client
+from ._client import AsyncMemoryClient, MemoryClient, _has_chat, is_async_client
 
 __all__ = ["with_memory", "MemoryClient", "AsyncMemoryClient", "BoundMemory"]
 
@@ -22,7 +25,8 @@ def with_memory(client: Any, user_id: str, *, session_id: str | None = None,
                 top_k: int = 5, min_score: float = RELEVANCE_FLOOR, max_memory_tokens: int = 400,
                 config: MemoryConfig | None = None, memory: SyncMemory | None = None,
                 **overrides: Any) -> MemoryClient:
-    """Wraps ``client`` so every ``chat.completions.create`` remembers.
+    """Wraps ``client`` so every ``chat.completions.create`` (OpenAI-style
+    clients) or ``messages.create`` / ``messages.stream`` (Anthropic's) remembers.
 
     ``user_id`` owns the memories; ``session_id`` (default: one generated per
     wrapper) and ``agent_id`` narrow where session- and agent-level facts live.
@@ -34,10 +38,9 @@ def with_memory(client: Any, user_id: str, *, session_id: str | None = None,
     or an open :class:`SyncMemory` is shared via ``memory`` (the wrapper then
     never closes it).
     """
-    chat = getattr(client, "chat", None)
-    if chat is None or not callable(getattr(getattr(chat, "completions", None), "create", None)):
-        raise InvalidTypeError(
-            f"with_memory needs a client with chat.completions.create, not {type(client).__name__}")
+    if not _has_chat(client) and not is_messages_client(client):
+        raise InvalidTypeError("with_memory needs a client with chat.completions.create or "
+                               f"messages.create, not {type(client).__name__}")
     _text("user_id", user_id)
     if not user_id.strip():
         raise InvalidInputError("user_id must not be empty")

@@ -165,6 +165,19 @@ class Binding:
         return None
 
 
+class Passthrough:
+    """Attribute access falls through to the wrapped SDK object (``_inner``):
+    the wrappers replace only what they intercept."""
+
+    _inner: Any
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(dir(type(self))) | set(dir(self._inner)))
+
+
 class BoundMemory:
     """``client.memory``: the store, bound to the wrapper's user, session and
     agent. Synchronous for every client (sync or async); returns the same

@@ -13,7 +13,8 @@ import asyncio
 import inspect
 from typing import Any
 
-from ._binding import Binding, BoundMemory, Recall
+from ._anthropic import is_messages_client, messages_wrapper
+from ._binding import Binding, BoundMemory, Passthrough as _Passthrough, Recall
 from ._messages import Plan, build_messages, plan_call
 from ._reply import AsyncStream, SyncStream, own_facts, strip_response
 
@@ -27,18 +28,6 @@ def _prepare(plan: Plan, recall: Recall, args: dict[str, Any]) -> dict[str, Any]
 def _model_of(response: Any, plan: Plan) -> str | None:
     model = getattr(response, "model", None)
     return model if isinstance(model, str) and model else plan.model
-
-
-class _Passthrough:
-    """Attribute access falls through to the wrapped object."""
-
-    _inner: Any
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def __dir__(self) -> list[str]:
-        return sorted(set(dir(type(self))) | set(dir(self._inner)))
 
 
 class _SyncCompletions(_Passthrough):
@@ -98,15 +87,19 @@ class _Chat(_Passthrough):
 
 
 class MemoryClient(_Passthrough):
-    """A sync SDK client (``OpenAI``, ``AzureOpenAI``, ``Groq``, ...) with
-    memory. Made by :func:`stratamem.with_memory`."""
+    """A sync SDK client (``OpenAI``, ``AzureOpenAI``, ``Groq``, ...;
+    ``Anthropic``) with memory. Made by :func:`stratamem.with_memory`."""
 
     _completions_class: type = _SyncCompletions
+    _is_async = False
 
     def __init__(self, inner: Any, binding: Binding) -> None:
         self._inner = inner
         self._binding = binding
-        self.chat = _Chat(inner.chat, self._completions_class(inner.chat.completions, binding))
+        if _has_chat(inner):
+            self.chat = _Chat(inner.chat, self._completions_class(inner.chat.completions, binding))
+        else:  # Anthropic's Messages API (_anthropic.py)
+            self.messages = messages_wrapper(inner.messages, binding, is_async=self._is_async)
         self.memory = BoundMemory(binding)
 
     @property
@@ -144,6 +137,7 @@ class AsyncMemoryClient(MemoryClient):
     ``client.memory`` stays synchronous."""
 
     _completions_class = _AsyncCompletions
+    _is_async = True
 
     async def close(self) -> None:  # type: ignore[override]
         close = getattr(self._inner, "close", None)
@@ -161,7 +155,12 @@ class AsyncMemoryClient(MemoryClient):
         await self.close()
 
 
+def _has_chat(client: Any) -> bool:
+    return callable(getattr(getattr(getattr(client, "chat", None), "completions", None),
+                            "create", None))
+
+
 def is_async_client(client: Any) -> bool:
-    create = client.chat.completions.create
+    create = client.chat.completions.create if _has_chat(client) else client.messages.create
     # SDKs decorate create() with functools.wraps'd sync wrappers: unwrap first.
     return inspect.iscoroutinefunction(inspect.unwrap(create))
