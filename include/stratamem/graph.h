@@ -45,6 +45,14 @@ struct RelationInput {
   int64_t world_to = 0;
 };
 
+// Entities and relationships given as JSON text, as MCP memory_save and the
+// REST save route take them (docs/graph.md, "Inline entities"): names or
+// {"name", "type"}; [source, type, target] or {"source", "type", "target"}.
+// "" is none. A malformed item is an InvalidArgument naming it, and nothing
+// is appended; what is appended passes the save's own checks.
+STRATAMEM_EXPORT Status ParseGraphInputs(std::string_view entities_json, std::string_view relationships_json,
+                                         std::vector<EntityInput>* entities, std::vector<RelationInput>* relations);
+
 // An entity found by the native extractor (ExtractEntities).
 struct ExtractedEntity {
   std::string name;      // as written
@@ -104,6 +112,7 @@ struct GraphReadOptions {
 struct EntityQuery : GraphReadOptions {
   std::string name;           // "" all; else entities whose name or an alias folds to this
   std::string type;           // "" any
+  std::string memory_id;      // "" all; else the entities this memory (a visible version of it) names
 };
 
 struct RelationQuery : GraphReadOptions {

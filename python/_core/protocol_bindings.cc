@@ -48,6 +48,8 @@ void BindProtocol(nb::module_& m) {
       .def_ro("scope", &Fact::scope)
       .def_ro("importance", &Fact::importance)
       .def_ro("replaces", &Fact::replaces)
+      .def_ro("entities", &Fact::entities, "The fact's inline entities (every one passes save()'s checks).")
+      .def_ro("relations", &Fact::relations, "The fact's inline relations (subject, predicate, object).")
       .def("__repr__", [](const Fact& f) {
         return nb::str("Fact({!r}, scope={!r}, importance={}, replaces={!r})")
             .format(f.content, ScopeName(f.scope), f.importance, f.replaces);

@@ -45,7 +45,8 @@ class GraphSource {
   virtual ~GraphSource() = default;
   // Entities whose visible mentions were written with one of these keys, or
   // (for one-word keys) whose key starts with that word and a space: a first
-  // name finds the full name.
+  // name finds the full name, unless another of `keys` starts with that word
+  // (the query gave the full name itself).
   virtual Result<std::vector<EntityRow>> MatchKeys(const std::vector<std::string>& keys) = 0;
   // Up to `per_entity` visible memory versions naming each entity, newest first.
   virtual Result<std::vector<MentionRow>> MentionsOf(const std::vector<int64_t>& entities, size_t per_entity) = 0;

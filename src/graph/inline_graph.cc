@@ -73,6 +73,27 @@ std::string NormalizePredicate(std::string_view predicate) {
   return out;
 }
 
+Status CheckEntityInput(const EntityInput& entity, const std::string& where) {
+  STRATAMEM_RETURN_IF_ERROR(CheckName(Trim(entity.name), where + ".name"));
+  return CheckType(entity.type, where + ".type").status();
+}
+
+Status CheckRelationInput(const RelationInput& r, const std::string& where) {
+  STRATAMEM_RETURN_IF_ERROR(CheckName(Trim(r.subject), where + ".source"));
+  STRATAMEM_RETURN_IF_ERROR(CheckName(Trim(r.object), where + ".target"));
+  if (!IsValidUtf8(r.predicate)) return Status::InvalidArgument(where + ".relationship is not valid UTF-8");
+  std::string predicate = NormalizePredicate(r.predicate);
+  if (predicate.empty()) return Status::InvalidArgument(where + ".relationship is empty");
+  if (predicate.size() > kMaxPredicateBytes) {
+    return Status::InvalidArgument(where + ".relationship is longer than " + std::to_string(kMaxPredicateBytes) +
+                                   " bytes");
+  }
+  if (r.world_from < 0 || r.world_to < 0 || (r.world_to != 0 && r.world_from != 0 && r.world_to < r.world_from)) {
+    return Status::InvalidArgument(where + " ends before it starts (world_to < world_from)");
+  }
+  return Status::OK();
+}
+
 Result<InlineGraph> PrepareInlineGraph(const std::vector<EntityInput>& entities,
                                        const std::vector<RelationInput>& relations) {
   if (entities.size() > kMaxInlineEntities) {
@@ -99,29 +120,16 @@ Result<InlineGraph> PrepareInlineGraph(const std::vector<EntityInput>& entities,
   };
   for (size_t i = 0; i < entities.size(); ++i) {
     std::string where = "entities[" + std::to_string(i) + "]";
-    std::string name = Trim(entities[i].name);
-    STRATAMEM_RETURN_IF_ERROR(CheckName(name, where + ".name"));
-    auto type = CheckType(entities[i].type, where + ".type");
-    if (!type.ok()) return type.status();
-    add(name, *type);
+    STRATAMEM_RETURN_IF_ERROR(CheckEntityInput(entities[i], where));
+    add(Trim(entities[i].name), CheckType(entities[i].type, where).value());
   }
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < relations.size(); ++i) {
     const RelationInput& r = relations[i];
     std::string where = "relationships[" + std::to_string(i) + "]";
+    STRATAMEM_RETURN_IF_ERROR(CheckRelationInput(r, where));
     std::string subject = Trim(r.subject), object = Trim(r.object);
-    STRATAMEM_RETURN_IF_ERROR(CheckName(subject, where + ".source"));
-    STRATAMEM_RETURN_IF_ERROR(CheckName(object, where + ".target"));
-    if (!IsValidUtf8(r.predicate)) return Status::InvalidArgument(where + ".relationship is not valid UTF-8");
     std::string predicate = NormalizePredicate(r.predicate);
-    if (predicate.empty()) return Status::InvalidArgument(where + ".relationship is empty");
-    if (predicate.size() > kMaxPredicateBytes) {
-      return Status::InvalidArgument(where + ".relationship is longer than " + std::to_string(kMaxPredicateBytes) +
-                                     " bytes");
-    }
-    if (r.world_from < 0 || r.world_to < 0 || (r.world_to != 0 && r.world_from != 0 && r.world_to < r.world_from)) {
-      return Status::InvalidArgument(where + " ends before it starts (world_to < world_from)");
-    }
     auto key_for = [&](const std::string& name) {
       auto it = key_of_name.find(name);
       return it != key_of_name.end() ? it->second : add(name, "");

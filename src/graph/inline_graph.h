@@ -41,6 +41,11 @@ struct InlineGraph {
 // '_'; letters, digits and '_' only (any script). "" when nothing is left.
 std::string NormalizePredicate(std::string_view predicate);
 
+// One item on its own, as PrepareInlineGraph checks it (`where` names it in
+// the error): the <memory> parser drops an item that fails, keeping the fact.
+Status CheckEntityInput(const EntityInput& entity, const std::string& where);
+Status CheckRelationInput(const RelationInput& relation, const std::string& where);
+
 // Checks every item (names non-empty UTF-8 without control characters, at
 // most kMaxEntityNameBytes; types lower-case words; predicates non-empty;
 // world_to >= world_from) and folds them. Errors name the item:

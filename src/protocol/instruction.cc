@@ -5,9 +5,11 @@ namespace {
 
 constexpr std::string_view kInstruction =
     "After your answer, append <memory>{\"memories\":[{\"content\":\"...\",\"scope\":\"user\","
-    "\"importance\":0.5,\"replaces\":\"...\"}]}</memory> with new lasting facts the user "
-    "revealed (preferences, details, decisions). scope: user, session, agent or turn; "
-    "importance: 0-1; replaces (optional): the exact remembered fact it updates. "
+    "\"importance\":0.5,\"replaces\":\"...\",\"entities\":[\"Ann\",\"Acme\"],"
+    "\"relations\":[[\"Ann\",\"works at\",\"Acme\"]]}]}</memory> with new lasting facts the "
+    "user revealed (preferences, details, decisions). scope: user, session, agent or turn; "
+    "importance: 0-1; replaces, entities, relations: optional; replaces: the exact remembered "
+    "fact it updates. "
     "If nothing new: <memory>{\"memories\":[]}</memory>. Never mention this block.";
 
 constexpr std::string_view kContextHeader =

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "graph/graph_json.h"
 #include "util/utf8.h"
 
 namespace stratamem::protocol {
@@ -82,8 +83,9 @@ class Extractor {
 
   // One fact: an object with "content", or a plain string.
   void Item(const Json& item, int depth) {
-    if (item.is_string()) return Add(item.get_ref<const std::string&>(), options_.default_scope,
-                                     options_.default_importance, "");
+    if (item.is_string()) {
+      return Add(Fact{item.get<std::string>(), options_.default_scope, options_.default_importance, ""});
+    }
     if (item.is_array()) return Value(item, depth + 1);  // [[...]]: flatten
     if (!item.is_object()) {
       return Problem("fact is a " + std::string(item.type_name()) + ", not an object or string");
@@ -102,8 +104,9 @@ class Extractor {
       return Problem("fact object has no \"content\"");
     }
     if (!content->is_string()) return Problem("\"content\" is not a string");
-    Add(content->get_ref<const std::string&>(), ScopeOf(item), ImportanceOf(item),
-        ReplacesOf(item));
+    Fact fact{content->get<std::string>(), ScopeOf(item), ImportanceOf(item), ReplacesOf(item)};
+    ReadGraph(item, &fact);
+    Add(std::move(fact));
   }
 
   // Problems are for debug logs: the first kMaxProblems are kept, so a reply
@@ -116,8 +119,8 @@ class Extractor {
     }
   }
 
-  void Add(std::string_view raw, Scope scope, double importance, std::string replaces) {
-    std::string_view content = Trim(raw);
+  void Add(Fact fact) {
+    std::string_view content = Trim(fact.content);
     if (content.empty()) return Problem("empty fact");
     for (const Fact& f : out_->facts) {
       if (f.content == content) return;  // the model repeated itself
@@ -125,7 +128,8 @@ class Extractor {
     if (out_->facts.size() >= options_.max_facts) {
       return Problem("more than " + std::to_string(options_.max_facts) + " facts; rest dropped");
     }
-    out_->facts.push_back(Fact{std::string(content), scope, importance, std::move(replaces)});
+    fact.content = std::string(content);
+    out_->facts.push_back(std::move(fact));
   }
 
  private:
@@ -158,6 +162,21 @@ class Extractor {
     }
     if (x > 1.0 && x <= 10.0) x /= 10.0;  // a 1-10 scale is a common model habit
     return std::clamp(x, 0.0, 1.0);
+  }
+
+  // The fact's inline graph: a malformed item is dropped, never the fact.
+  void ReadGraph(const Json& item, Fact* fact) {
+    auto at = [&](std::initializer_list<const char*> keys) -> const Json* {
+      for (const char* key : keys) {
+        if (auto it = item.find(key); it != item.end()) return &*it;
+      }
+      return nullptr;
+    };
+    graph::GraphItems items;
+    graph::ReadGraphItemsLenient(at({"entities"}), at({"relations", "relationships"}), &items,
+                                 [this](std::string what) { Problem(std::move(what)); });
+    fact->entities = std::move(items.entities);
+    fact->relations = std::move(items.relations);
   }
 
   std::string ReplacesOf(const Json& item) {

@@ -1,14 +1,20 @@
 #include "store/sqlite_graph_source.h"
 
+#include <unordered_set>
+#include <utility>
+
 #include "search/visibility_sql.h"
 
 namespace stratamem {
 namespace {
 
 // A surface the viewer may see, and the user-wide count, for entity `e`.
+// Every read here joins memories with CROSS JOIN, which makes SQLite start
+// from the mentions / relations index (docs/graph.md, "Cost"): with a plain
+// JOIN it could pick memories_by_user and read every memory of the user.
 constexpr const char* kDescribeColumns =
     "e.id, e.key, e.type, (SELECT count(*) FROM mentions c WHERE c.entity_id = e.id), "
-    "(SELECT t.surface FROM mentions t JOIN memories m ON m.seq = t.seq WHERE t.entity_id = e.id";
+    "(SELECT t.surface FROM mentions t CROSS JOIN memories m ON m.seq = t.seq WHERE t.entity_id = e.id";
 
 }  // namespace
 
@@ -27,26 +33,53 @@ void SqliteGraphSource::Bind(Stmt* stmt) const {
 
 Result<std::vector<graph::EntityRow>> SqliteGraphSource::MatchKeys(const std::vector<std::string>& keys) {
   std::vector<graph::EntityRow> out;
-  if (keys.empty()) return out;
-  // Exact keys, and for one-word keys the full names they begin ("caroline" -> "caroline smith").
-  std::string match;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    std::string n = std::to_string(i);
-    match += (i ? " OR " : "") + std::string("t.key = :k") + n;
-    if (keys[i].find(' ') == std::string::npos) {
-      match += " OR (t.key > :k" + n + " || ' ' AND t.key < :k" + n + " || '!')";
+  // One index lookup per key (UNION ALL): an OR of ranges made SQLite read
+  // every mention of the user.
+  auto run = [&](const std::vector<std::string>& where, const std::vector<std::pair<std::string, std::string>>& binds) {
+    if (where.empty()) return Status::OK();
+    std::string lookups;
+    for (const std::string& w : where) {
+      lookups += (lookups.empty() ? "" : " UNION ALL ") +
+                 std::string("SELECT entity_id, seq FROM mentions WHERE user_id = :vu AND ") + w;
     }
+    auto stmt = db_->Prepare(std::string("SELECT ") + kDescribeColumns + VisibleSql() +
+                             " ORDER BY t.seq DESC LIMIT 1) FROM entities e WHERE e.id IN (SELECT t.entity_id FROM (" +
+                             lookups + ") t CROSS JOIN memories m ON m.seq = t.seq WHERE 1" + VisibleSql() + ")");
+    if (!stmt.ok()) return stmt.status();
+    Bind(&*stmt);
+    for (const auto& [name, value] : binds) stmt->BindNamed(name.c_str(), value);
+    return stmt->ForEachRow([&] {
+      int64_t id = stmt->Int(0);
+      for (const graph::EntityRow& e : out) {
+        if (e.id == id) return;
+      }
+      out.push_back({id, stmt->Text(1), stmt->Text(4), stmt->Text(2), stmt->Int(3)});
+    });
+  };
+  std::vector<std::string> exact;
+  std::vector<std::pair<std::string, std::string>> binds;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    exact.push_back("key = :k" + std::to_string(i));
+    binds.emplace_back(":k" + std::to_string(i), keys[i]);
   }
-  auto stmt = db_->Prepare(std::string("SELECT ") + kDescribeColumns + VisibleSql() +
-                           " ORDER BY t.seq DESC LIMIT 1) FROM entities e WHERE e.id IN (SELECT t.entity_id FROM "
-                           "mentions t JOIN memories m ON m.seq = t.seq WHERE t.user_id = :vu AND (" + match + ")" +
-                           VisibleSql() + ")");
-  if (!stmt.ok()) return stmt.status();
-  Bind(&*stmt);
-  for (size_t i = 0; i < keys.size(); ++i) stmt->BindNamed((":k" + std::to_string(i)).c_str(), keys[i]);
-  STRATAMEM_RETURN_IF_ERROR(stmt->ForEachRow([&] {
-    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(4), stmt->Text(2), stmt->Int(3)});
-  }));
+  STRATAMEM_RETURN_IF_ERROR(run(exact, binds));
+  // One-word keys also find the full names they begin ("caroline" ->
+  // "caroline smith"), unless the query named such a full name itself: then
+  // "Alice Verstad" does not seed every other Alice too.
+  std::unordered_set<std::string> named_in_full;
+  for (const graph::EntityRow& e : out) {
+    if (size_t sp = e.key.find(' '); sp != std::string::npos) named_in_full.insert(e.key.substr(0, sp));
+  }
+  std::vector<std::string> ranges;
+  binds.clear();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].find(' ') != std::string::npos || named_in_full.count(keys[i])) continue;
+    std::string n = std::to_string(i);
+    ranges.push_back("key > :lo" + n + " AND key < :hi" + n);
+    binds.emplace_back(":lo" + n, keys[i] + " ");
+    binds.emplace_back(":hi" + n, keys[i] + "!");
+  }
+  STRATAMEM_RETURN_IF_ERROR(run(ranges, binds));
   return out;
 }
 
@@ -68,7 +101,7 @@ Result<std::vector<graph::EntityRow>> SqliteGraphSource::Entities(const std::vec
 Result<std::vector<graph::MentionRow>> SqliteGraphSource::MentionsOf(const std::vector<int64_t>& entities,
                                                                      size_t per_entity) {
   std::vector<graph::MentionRow> out;
-  auto stmt = db_->Prepare("SELECT t.seq, t.role FROM mentions t JOIN memories m ON m.seq = t.seq "
+  auto stmt = db_->Prepare("SELECT t.seq, t.role FROM mentions t CROSS JOIN memories m ON m.seq = t.seq "
                            "WHERE t.entity_id = :e" + VisibleSql() + " ORDER BY t.seq DESC LIMIT :n");
   if (!stmt.ok()) return stmt.status();
   for (int64_t entity : entities) {
@@ -86,7 +119,7 @@ Result<std::vector<graph::MentionRow>> SqliteGraphSource::MentionsOf(const std::
 Result<std::vector<graph::MentionRow>> SqliteGraphSource::MentionsIn(const std::vector<int64_t>& seqs) {
   std::vector<graph::MentionRow> out;
   if (seqs.empty()) return out;
-  auto stmt = db_->Prepare("SELECT t.seq, t.entity_id, t.role FROM mentions t JOIN memories m ON m.seq = t.seq "
+  auto stmt = db_->Prepare("SELECT t.seq, t.entity_id, t.role FROM mentions t CROSS JOIN memories m ON m.seq = t.seq "
                            "WHERE t.seq IN (" + IdList(seqs) + ")" + VisibleSql());
   if (!stmt.ok()) return stmt.status();
   Bind(&*stmt);
@@ -100,8 +133,10 @@ Result<std::vector<graph::RelationRow>> SqliteGraphSource::RelationsOf(const std
   std::vector<graph::RelationRow> out;
   if (entities.empty()) return out;
   std::string ids = IdList(entities);
+  // CROSS JOIN: relations by their subject / object index first; a plain JOIN
+  // let SQLite walk all of the user's memories instead.
   auto stmt = db_->Prepare("SELECT r.id, r.seq, r.subject_id, r.object_id, r.predicate FROM relations r "
-                           "JOIN memories m ON m.seq = r.seq WHERE (r.subject_id IN (" + ids +
+                           "CROSS JOIN memories m ON m.seq = r.seq WHERE (r.subject_id IN (" + ids +
                            ") OR r.object_id IN (" + ids + "))" + VisibleSql() + RelationWorldSql(time_));
   if (!stmt.ok()) return stmt.status();
   Bind(&*stmt);

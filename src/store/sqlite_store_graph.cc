@@ -97,6 +97,21 @@ Result<std::vector<Entity>> SqliteStore::Entities(const EntityQuery& q) {
     for (const auto& e : *found) ids.push_back(e.id);
     if (ids.empty()) return std::vector<Entity>{};
   }
+  if (!q.memory_id.empty()) {
+    SqliteGraphSource source(db_.get(), q.context, ReadTimeOf(q));
+    auto stmt = db_->Prepare("SELECT DISTINCT t.entity_id FROM memories m JOIN mentions t ON t.seq = m.seq "
+                             "WHERE m.id = :mid" + source.VisibleSql());
+    if (!stmt.ok()) return stmt.status();
+    source.Bind(&*stmt);
+    stmt->BindNamed(":mid", q.memory_id);
+    std::vector<int64_t> named;
+    STRATAMEM_RETURN_IF_ERROR(stmt->ForEachRow([&] { named.push_back(stmt->Int(0)); }));
+    if (!q.name.empty()) {  // both: the named entity, when this memory names it
+      std::erase_if(named, [&](int64_t id) { return std::find(ids.begin(), ids.end(), id) == ids.end(); });
+    }
+    if (named.empty()) return std::vector<Entity>{};
+    ids = std::move(named);
+  }
   auto all = EntitiesLocked(q, ids);
   if (!all.ok()) return all.status();
   std::vector<Entity> out;

@@ -14,7 +14,27 @@ namespace stratamem::test {
 struct ExpectedFact {
   std::string scope, content, replaces;
   double importance = 0;
+  std::string entities, relations;  // as RenderEntities / RenderRelations write them
 };
+
+// "Ann Lee (person); Acme" and "Ann Lee > works at > Acme; ...": the fixture's
+// one-line form of a fact's inline graph. Templated so this header needs no
+// engine types (Fact's vectors of EntityInput / RelationInput).
+template <typename Entities>
+std::string RenderEntities(const Entities& entities) {
+  std::string out;
+  for (const auto& e : entities) {
+    out += (out.empty() ? "" : "; ") + e.name + (e.type.empty() ? "" : " (" + e.type + ")");
+  }
+  return out;
+}
+
+template <typename Relations>
+std::string RenderRelations(const Relations& relations) {
+  std::string out;
+  for (const auto& r : relations) out += (out.empty() ? "" : "; ") + r.subject + " > " + r.predicate + " > " + r.object;
+  return out;
+}
 
 struct BlockCase {
   std::string name, reply, visible;
@@ -62,6 +82,10 @@ inline std::vector<BlockCase> LoadBlockCases() {
       reply.push_back(line);
     } else if (section == "visible:") {
       visible.push_back(line);
+    } else if (section == "facts:" && line.rfind("+ entities:", 0) == 0) {
+      cases.back().facts.back().entities = TrimCopy(line.substr(11));
+    } else if (section == "facts:" && line.rfind("+ relations:", 0) == 0) {
+      cases.back().facts.back().relations = TrimCopy(line.substr(12));
     } else if (section == "facts:" && !TrimCopy(line).empty()) {
       std::vector<std::string> parts;
       std::stringstream ss(line);

@@ -21,6 +21,8 @@ void ExpectMatches(const test::BlockCase& c, const ReplyParse& got) {
     EXPECT_STREQ(ScopeName(got.facts[i].scope), c.facts[i].scope.c_str());
     EXPECT_DOUBLE_EQ(got.facts[i].importance, c.facts[i].importance);
     EXPECT_EQ(got.facts[i].replaces, c.facts[i].replaces);
+    EXPECT_EQ(test::RenderEntities(got.facts[i].entities), c.facts[i].entities);
+    EXPECT_EQ(test::RenderRelations(got.facts[i].relations), c.facts[i].relations);
   }
   EXPECT_GE(got.problems.size(), c.min_problems);
   EXPECT_EQ(got.unclosed, c.unclosed);

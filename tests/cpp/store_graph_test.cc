@@ -124,6 +124,79 @@ TEST_F(GraphStoreTest, BadInlineItemsAreRefusedAndNothingIsStored) {
   EXPECT_EQ(Count("SELECT count(*) FROM entities"), 0);
 }
 
+TEST(ParseGraphInputsTest, ReadsTheReferenceShapesAndNamesTheFirstBadItem) {
+  std::vector<EntityInput> entities;
+  std::vector<RelationInput> relations;
+  ASSERT_TRUE(ParseGraphInputs(R"(["Ann", {"name": "Acme", "type": "organization"}, {"entity": "Oslo"}])",
+                               R"([["Ann", "works at", "Acme"], {"source": "Acme", "relationship": "based in",
+                                   "destination": "Oslo"}])",
+                               &entities, &relations)
+                  .ok());
+  ASSERT_EQ(entities.size(), 3u);
+  EXPECT_EQ(entities[1].type, "organization");
+  ASSERT_EQ(relations.size(), 2u);
+  EXPECT_EQ(relations[1].object, "Oslo");
+  EXPECT_TRUE(ParseGraphInputs("", "", &entities, &relations).ok());
+  struct Bad {
+    const char *entities, *relations, *names;
+  } bad[] = {{"\"Ann\"", "", "\"entities\" is not a list"},
+             {"[3]", "", "entities[0]"},
+             {"[\"\"]", "", "entities[0].name is empty"},
+             {"", "[[\"a\", \"b\"]]", "relationships[0]"},
+             {"", "[{\"source\": \"a\", \"type\": \" \", \"target\": \"b\"}]", "relationships[0].relationship"},
+             {"[", "", "not valid JSON"}};
+  for (const Bad& b : bad) {
+    std::vector<EntityInput> e;
+    std::vector<RelationInput> r;
+    Status st = ParseGraphInputs(b.entities, b.relations, &e, &r);
+    EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << b.entities << b.relations;
+    EXPECT_NE(st.message().find(b.names), std::string::npos) << st.message();
+    EXPECT_TRUE(e.empty() && r.empty());  // nothing appended on error
+  }
+}
+
+TEST_F(GraphStoreTest, EntitiesOfOneMemoryAreScopedLikeTheMemory) {
+  std::string id = Save("Dana manages the platform team", {"u", "", "", ""}, Scope::kUser, {{"Dana", "person"}},
+                        {{"Dana", "manages", "platform team", 0, 0}});
+  Save("Bruno lives in Lisbon");
+  EntityQuery q;
+  q.context = {"u", "", "", ""};
+  q.memory_id = id;
+  auto named = store_->Entities(q);
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  std::set<std::string> keys;
+  for (const Entity& e : *named) keys.insert(e.key);
+  EXPECT_EQ(keys, (std::set<std::string>{"dana", "platform team"}));
+  q.name = "platform team";
+  ASSERT_EQ(store_->Entities(q)->size(), 1u);
+  q.name.clear();
+  q.context = {"someone else", "", "", ""};
+  EXPECT_TRUE(store_->Entities(q)->empty());
+}
+
+TEST_F(GraphStoreTest, AFullNameInTheQueryDoesNotSeedEveryoneWithThatFirstName) {
+  for (const char* who : {"Alice Verstad", "Alice Morberg", "Alice Kalwood"}) {
+    Save(std::string("Note: ") + who + " went hiking near Porthaven", {"u", "", "", ""}, Scope::kUser,
+         {{who, "person"}});
+  }
+  SearchRequest r;
+  r.query = "Where did Alice Verstad go hiking?";
+  r.context = {"u", "", "", ""};
+  r.include_graph = GraphSignal::kOn;
+  r.top_k = 3;
+  auto hits = store_->Search(r);
+  ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+  int reached = 0;
+  for (const SearchResult& h : *hits) reached += h.graph_score > 0;
+  EXPECT_EQ(reached, 1);  // only Alice Verstad's memory; "Alice" alone would reach all three
+  r.query = "Where did Alice go hiking?";
+  hits = store_->Search(r);
+  ASSERT_TRUE(hits.ok());
+  reached = 0;
+  for (const SearchResult& h : *hits) reached += h.graph_score > 0;
+  EXPECT_EQ(reached, 3);
+}
+
 TEST_F(GraphStoreTest, DeleteAndClearTakeMentionsRelationsAndOrphanEntitiesInTheSameTransaction) {
   std::string a = Save("Alice works at Acme", {"u", "", "", ""}, Scope::kUser, {},
                        {{"Alice", "works_at", "Acme", 0, 0}});

@@ -39,6 +39,8 @@ void ExpectSame(const ReplyParse& want, const Streamed& got, const std::string& 
   for (size_t i = 0; i < want.facts.size(); ++i) {
     EXPECT_EQ(got.result.facts[i].content, want.facts[i].content);
     EXPECT_EQ(got.result.facts[i].scope, want.facts[i].scope);
+    EXPECT_EQ(test::RenderEntities(got.result.facts[i].entities), test::RenderEntities(want.facts[i].entities));
+    EXPECT_EQ(test::RenderRelations(got.result.facts[i].relations), test::RenderRelations(want.facts[i].relations));
   }
   EXPECT_EQ(got.result.unclosed, want.unclosed);
 }

@@ -21,7 +21,7 @@ from test_cli import console_script
 
 pytestmark = pytest.mark.model
 
-TOOLS = {"memory_save", "memory_search", "memory_update", "memory_forget", "memory_list"}
+TOOLS = {"memory_save", "memory_search", "memory_update", "memory_forget", "memory_list", "memory_related"}
 
 
 def server_env() -> dict[str, str]:
@@ -239,6 +239,36 @@ def test_another_users_memory_is_unreachable(db: Path) -> None:
             listed = await call(bob, "memory_list")
             assert [(m["id"], m["content"], m["version"]) for m in listed["memories"]] == [
                 (secret["id"], "Bob's staging password hint is the cat's name", 1)]
+
+    run(body())
+
+
+def test_save_with_entities_and_related_memories_stay_with_their_user(db: Path) -> None:
+    async def body():
+        async with connect(db, "alice", "claude-code") as alice:
+            saved = await call(alice, "memory_save", content="The api service caches sessions in Redis",
+                               entities=["api service", {"name": "Redis", "type": "tool"}],
+                               relationships=[["api service", "depends on", "Redis"]])
+            await call(alice, "memory_save", content="Redis runs on the box named Hal")
+            bad = await alice.call_tool("memory_save", {"content": "Never lost?",
+                                                         "relationships": [["only", "two"]]})
+            assert bad.is_error and "relationships[0]" in bad.content[0].text
+            assert (await call(alice, "memory_list"))["count"] == 2  # the bad save stored nothing
+            by_name = await call(alice, "memory_related", entity="api service")
+            assert [e["name"] for e in by_name["entities"]] == ["api service"]
+            assert [(r["subject"], r["predicate"], r["object"]) for r in by_name["relations"]] == [
+                ("api service", "depends_on", "Redis")]
+            assert "Redis" in [n["entity"]["name"] for n in by_name["neighbors"]]
+            assert saved["id"] in [m["id"] for m in by_name["memories"]]
+            by_id = await call(alice, "memory_related", id=saved["id"], hops=1)
+            assert {e["name"]: e["type"] for e in by_id["entities"]}["Redis"] == "tool"  # inline type kept
+            assert by_id["memories"][0]["id"] == saved["id"]
+            neither = await alice.call_tool("memory_related", {})
+            assert neither.is_error
+        async with connect(db, "bob", "claude-code") as bob:
+            assert (await bob.call_tool("memory_related", {"entity": "Redis"})).is_error
+            result = await bob.call_tool("memory_related", {"id": saved["id"]})
+            assert result.content[0].text == f"NotFound: no memory with id '{saved['id']}'"
 
     run(body())
 

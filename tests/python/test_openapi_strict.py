@@ -34,7 +34,7 @@ def test_schema_and_server_agree(tmp_path: Path) -> None:
     with ServeProcess(tmp_path / "st.db", "--quiet") as s:
         # Every memory route, both directions: what the schema admits is accepted, what it
         # refuses is refused, never a 5xx, responses as documented.
-        done = schemathesis(s.url, tmp_path, CHECKS, "--include-path-regex", "^/v1/(memories|stats)",
+        done = schemathesis(s.url, tmp_path, CHECKS, "--include-path-regex", "^/v1/(memories|stats|graph)",
                             "--exclude-operation-id", "saveMemory")
         assert done.returncode == 0, (done.stdout + done.stderr)[-6000:]
         # Saving: a session, agent or turn level needs its ids, which may come from the body

@@ -238,12 +238,12 @@ def test_openapi_document_is_valid_and_routes_exist(server: ServeProcess) -> Non
         doc = c.get("/openapi.json").json()
         assert doc["openapi"].startswith("3.1")
         validate(doc)
-        mid = save(c, "route check")["id"]
+        mid = save(c, "route check", entities=["Dana"])["id"]
         for path, item in doc["paths"].items():
             for method in item:
                 if method not in ("get", "post", "patch", "delete", "put"):
                     continue
-                url = path.replace("{id}", mid)
+                url = path.replace("{id}", mid).replace("{name}", "Dana")
                 if path == "/v1/memories/{id}" and method == "delete":
                     continue  # checked last
                 r = c.request(method.upper(), url, json={"query": "x", "content": "y", "messages": []})
@@ -251,6 +251,46 @@ def test_openapi_document_is_valid_and_routes_exist(server: ServeProcess) -> Non
                 assert r.status_code != 404 or path == "/v1/memories/{id}", (method, path, r.text)
                 assert r.headers["content-type"].startswith("application/json"), (method, path)
         assert c.delete(f"/v1/memories/{mid}").status_code == 200
+
+
+def test_graph_routes_and_tenants(server: ServeProcess) -> None:
+    with server.client("alice") as alice, server.client("bob") as bob:
+        saved = save(alice, "Dana manages the platform team in Porto",
+                     entities=[{"name": "Dana", "type": "person"}, "platform team"],
+                     relationships=[["Dana", "manages", "platform team"],
+                                    {"source": "platform team", "type": "based in", "target": "Porto"}])
+        # The JSON limits and the item checks of a save apply to the new fields: 400, nothing stored.
+        for bad in ({"entities": "Dana"}, {"entities": [3]}, {"relationships": [["a", "b"]]},
+                    {"relationships": [["a", "", "b"]]}, {"entities": ["x"] * 65},
+                    {"entities": [{"name": {"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}]}):
+            r = alice.post("/v1/memories", json={"content": "should not be stored", **bad})
+            assert r.status_code == 400, (bad, r.text)
+        assert [m["content"] for m in alice.get("/v1/memories").json()["memories"]] == [
+            "Dana manages the platform team in Porto"]
+
+        entities = alice.get("/v1/graph/entities").json()["entities"]
+        assert {e["name"]: e["type"] for e in entities}["Dana"] == "person"
+        named = alice.get("/v1/graph/entities", params={"memory_id": saved["id"]}).json()["entities"]
+        assert {"Dana", "platform team", "Porto"} <= {e["name"] for e in named}
+        relations = alice.get("/v1/graph/relations", params={"entity": "Dana"}).json()["relations"]
+        assert [(r["subject"], r["predicate"], r["object"]) for r in relations] == [("Dana", "manages", "platform team")]
+        near = alice.get("/v1/graph/entities/Dana/neighbors", params={"hops": 2}).json()["neighbors"]
+        assert "Porto" in [n["entity"]["name"] for n in near]
+        graph = alice.get("/v1/graph").json()
+        assert len(graph["relations"]) == 2
+        graphml = alice.get("/v1/graph", params={"format": "graphml"})
+        assert graphml.status_code == 200 and "<graphml" in graphml.text and "Dana" in graphml.text
+
+        # Another tenant sees an empty graph, and a 404 for Alice's entity.
+        assert bob.get("/v1/graph/entities").json()["entities"] == []
+        assert bob.get("/v1/graph/entities", params={"memory_id": saved["id"]}).json()["entities"] == []
+        assert bob.get("/v1/graph/relations").json()["relations"] == []
+        assert bob.get("/v1/graph/entities/Dana/neighbors").status_code == 404
+        assert bob.get("/v1/graph").json()["entities"] == []
+        assert "Dana" not in bob.get("/v1/graph", params={"format": "graphml"}).text
+        # ... and cannot ask for Alice's graph by naming her in the query.
+        assert bob.get("/v1/graph/entities", params={"user_id": "alice"}).status_code == 403
+        assert alice.get("/v1/graph/entities", params={"limit": 0}).status_code == 400
 
 
 def test_sigterm_finishes_in_flight_and_keeps_acknowledged_writes(tmp_path: Path) -> None:

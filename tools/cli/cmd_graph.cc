@@ -21,21 +21,6 @@ struct GraphOptions {
   std::string type;
 };
 
-Json EntityJson(const Entity& e) {
-  return {{"id", e.id}, {"key", e.key}, {"name", e.name}, {"type", e.type}, {"aliases", e.aliases},
-          {"memories", e.memories}};
-}
-
-Json RelationJson(const Relation& r) {
-  return {{"subject", r.subject},
-          {"predicate", r.predicate},
-          {"object", r.object},
-          {"memory_id", r.memory_id},
-          {"world_from", r.world_from ? Json(FormatTime(r.world_from)) : Json(nullptr)},
-          {"world_to", r.world_to ? Json(FormatTime(r.world_to)) : Json(nullptr)},
-          {"superseded", r.superseded}};
-}
-
 std::string When(const Relation& r) {
   if (!r.world_from && !r.world_to) return r.superseded ? "  (past)" : "";
   std::string from = r.world_from ? FormatTime(r.world_from).substr(0, 10) : "?";
@@ -105,10 +90,7 @@ int RunShow(MemoryStore& store, const CommonOptions& common, const GraphOptions&
   if (common.json) {
     Json rels = Json::array(), near = Json::array();
     for (const Relation& r : *relations) rels.push_back(RelationJson(r));
-    for (const Neighbor& n : *neighbors) {
-      near.push_back({{"entity", EntityJson(n.entity)}, {"hops", n.hops}, {"score", n.score}, {"path", n.path},
-                      {"memory_ids", n.memory_ids}});
-    }
+    for (const Neighbor& n : *neighbors) near.push_back(NeighborJson(n));
     std::printf("%s\n", Dump(Json{{"entity", EntityJson(e)}, {"relations", rels}, {"neighbors", near}}).c_str());
     return kExitOk;
   }

@@ -329,4 +329,24 @@ Json StatsToJson(const StoreStats& stats) {
 
 std::string Dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+Json EntityJson(const Entity& e) {
+  return {{"id", e.id}, {"key", e.key}, {"name", e.name}, {"type", e.type}, {"aliases", e.aliases},
+          {"memories", e.memories}};
+}
+
+Json RelationJson(const Relation& r) {
+  return {{"subject", r.subject},
+          {"predicate", r.predicate},
+          {"object", r.object},
+          {"memory_id", r.memory_id},
+          {"world_from", r.world_from ? Json(FormatTime(r.world_from)) : Json(nullptr)},
+          {"world_to", r.world_to ? Json(FormatTime(r.world_to)) : Json(nullptr)},
+          {"superseded", r.superseded}};
+}
+
+Json NeighborJson(const Neighbor& n) {
+  return {{"entity", EntityJson(n.entity)}, {"hops", n.hops}, {"score", n.score}, {"path", n.path},
+          {"memory_ids", n.memory_ids}};
+}
+
 }  // namespace stratamem::cli

@@ -32,6 +32,11 @@ Json RecordToJson(const MemoryRecord& record);
 Result<MemoryRecord> RecordFromJson(const Json& json);
 
 Json ResultToJson(const SearchResult& result);
+// The graph as `stratamem graph --json`, MCP memory_related and the REST
+// graph routes show it (world times ISO 8601 or null).
+Json EntityJson(const Entity& entity);
+Json RelationJson(const Relation& relation);
+Json NeighborJson(const Neighbor& neighbor);
 Json StatsToJson(const StoreStats& stats);
 
 // Compact one-line JSON; invalid UTF-8 is replaced rather than throwing.

@@ -1,5 +1,6 @@
 #include "mcp/memory_tools.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -87,6 +88,7 @@ ToolResult MemoryTools::Call(const std::string& name, const Json& arguments) {
   if (name == "memory_search") return Search(args);
   if (name == "memory_update") return Update(args);
   if (name == "memory_forget") return Forget(args);
+  if (name == "memory_related") return Related(args);
   return List(args);
 }
 
@@ -111,6 +113,12 @@ ToolResult MemoryTools::Save(const Json& args) {
   request.metadata_json = MetadataArg(args);
   request.context = identity_;
   request.source_agent = identity_.agent_id;
+  if (Status st = ParseGraphInputs(args.contains("entities") ? args["entities"].dump() : "",
+                                   args.contains("relationships") ? args["relationships"].dump() : "",
+                                   &request.entities, &request.relations);
+      !st.ok()) {
+    return Fail(st);
+  }
   if (Status st = ValidateContextFor(request.scope, request.context); !st.ok()) {
     return Fail("scope '" + std::string(ScopeName(request.scope)) + "' is not available: this server was started "
                 "without --session" + std::string(request.scope == Scope::kAgent ? " or --agent" : "") +
@@ -192,6 +200,64 @@ ToolResult MemoryTools::List(const Json& args) {
   for (const MemoryRecord& r : *listed) memories.push_back(MemoryJson(r));
   size_t count = memories.size();
   return Ok(Json{{"memories", std::move(memories)}, {"count", count}});
+}
+
+ToolResult MemoryTools::Related(const Json& args) {
+  const std::string entity = args.value("entity", "");
+  const std::string id = args.value("id", "");
+  if (entity.empty() == id.empty()) return Fail("give entity (a name) or id (a memory's id), one of them");
+  const int limit = args.value("limit", kDefaultRelated);
+  EntityQuery eq;
+  eq.context = identity_;
+  eq.name = entity;
+  eq.limit = limit;
+  if (!id.empty()) {
+    if (auto own = OwnRecord(id); !own.ok()) return Fail(own.status());
+    eq.memory_id = id;
+  }
+  auto seeds = store_->Entities(eq);
+  if (!seeds.ok()) return Fail(seeds.status());
+  if (!entity.empty() && seeds->empty()) return Fail("no entity '" + entity + "' is named in the memories visible here");
+  // Memory ids closest first: the seeds' relations, then each neighbour's (best first).
+  std::vector<std::string> ids;
+  auto add_id = [&](const std::string& m) {
+    if (!m.empty() && std::find(ids.begin(), ids.end(), m) == ids.end()) ids.push_back(m);
+  };
+  if (!id.empty()) add_id(id);
+  Json entities = Json::array(), relations = Json::array(), neighbors = Json::array();
+  for (const Entity& seed : *seeds) {
+    entities.push_back(cli::EntityJson(seed));
+    RelationQuery rq;
+    rq.context = identity_;
+    rq.entity = seed.name;
+    rq.limit = limit;
+    rq.include_superseded = false;
+    auto rels = store_->Relations(rq);
+    if (!rels.ok()) return Fail(rels.status());
+    for (const Relation& r : *rels) {
+      relations.push_back(cli::RelationJson(r));
+      add_id(r.memory_id);
+    }
+    NeighborQuery nq;
+    nq.context = identity_;
+    nq.entity = seed.name;
+    nq.hops = args.value("hops", 2);
+    nq.limit = limit;
+    auto near = store_->Neighbors(nq);
+    if (!near.ok()) return Fail(near.status());
+    for (const Neighbor& n : *near) {
+      neighbors.push_back(cli::NeighborJson(n));
+      for (const std::string& m : n.memory_ids) add_id(m);
+    }
+  }
+  Json memories = Json::array();
+  for (const std::string& m : ids) {
+    if (memories.size() >= static_cast<size_t>(limit)) break;
+    auto record = OwnRecord(m);  // every id came from a read scoped to this identity
+    if (record.ok() && record->valid_to == 0) memories.push_back(MemoryJson(*record));
+  }
+  return Ok(Json{{"entities", std::move(entities)}, {"relations", std::move(relations)},
+                 {"neighbors", std::move(neighbors)}, {"memories", std::move(memories)}});
 }
 
 }  // namespace stratamem::mcp

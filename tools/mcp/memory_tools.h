@@ -39,6 +39,7 @@ class MemoryTools {
   ToolResult Update(const nlohmann::json& args);
   ToolResult Forget(const nlohmann::json& args);
   ToolResult List(const nlohmann::json& args);
+  ToolResult Related(const nlohmann::json& args);
   // The record of `id` if it belongs to this user; NotFound otherwise.
   Result<MemoryRecord> OwnRecord(const std::string& id);
 

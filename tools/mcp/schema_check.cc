@@ -94,6 +94,9 @@ std::string CheckAgainstSchema(const Json& value, const Json& given, const std::
     }
   }
   if (value.is_array()) {
+    if (auto max = schema.find("maxItems"); max != schema.end() && value.size() > max->get<size_t>()) {
+      return path + ": must have at most " + max->dump() + " items";
+    }
     auto items = schema.find("items");
     for (size_t i = 0; i < value.size(); ++i) {
       if (items != schema.end()) {

@@ -84,7 +84,14 @@ Json BuildDefinitions() {
            {"importance", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}, {"default", 0.5},
                            {"description", "0 to 1; use 0.8 or more for explicit user instructions."}}},
            {"metadata", {{"type", "object"},
-                         {"description", "Optional JSON object stored with it, e.g. {\"topic\": \"build\"}."}}}},
+                         {"description", "Optional JSON object stored with it, e.g. {\"topic\": \"build\"}."}}},
+           {"entities", {{"type", "array"}, {"maxItems", 64}, {"items", {{"type", {"string", "object"}}}},
+                         {"description", "Optional: the people, projects, tools... the fact names, as names or "
+                                         "{\"name\", \"type\"} (found automatically when omitted)."}}},
+           {"relationships", {{"type", "array"}, {"maxItems", 64}, {"items", {{"type", {"array", "object"}}}},
+                              {"description", "Optional: how they relate, as [source, type, target] or "
+                                              "{\"source\", \"type\", \"target\"}, e.g. "
+                                              "[\"api\", \"depends on\", \"redis\"]."}}}},
           {"content"}),
       {{"type", "object"},
        {"properties", {{"id", {{"type", "string"}}},
@@ -115,6 +122,31 @@ Json BuildDefinitions() {
                                                             {"description", "relevance from 0 to 1"}}}}},
                                  {"required", {"memory", "score"}}}}}}}},
        {"required", {"results"}}},
+      {{"readOnlyHint", true}, {"openWorldHint", false}}));
+
+  tools.push_back(Tool(
+      "memory_related", "Related memories",
+      "Follow the memory graph: what is connected to a person, project, tool or other name, or to one stored "
+      "memory. Call it when a question joins facts (\"what did the person who recommended the book do?\") or "
+      "to see everything known around a name. Give entity (a name or alias) or id (a memory's id): returns "
+      "the entities, their relations, their neighbours (how each is reached) and the memories naming them.",
+      ObjectSchema({{"entity", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200},
+                                {"description", "A name as the memories write it, e.g. \"Caroline\"."}}},
+                    {"id", IdSchema()},
+                    {"hops", {{"type", "integer"}, {"minimum", 1}, {"maximum", 2}, {"default", 2},
+                              {"description", "1: directly connected; 2: also through one other entity."}}},
+                    {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxRelated},
+                               {"default", kDefaultRelated}, {"description", "How many neighbours and memories at most."}}}},
+                   Json::array()),
+      {{"type", "object"},
+       {"properties",
+        {{"entities", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+         {"relations", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+         {"neighbors", {{"type", "array"}, {"items", {{"type", "object"}}},
+                        {"description", "Entities reached, best first, with hops, score and path"}}},
+         {"memories", {{"type", "array"}, {"items", memory},
+                       {"description", "Memories naming the entities and their neighbours, closest first"}}}}},
+       {"required", {"entities", "relations", "neighbors", "memories"}}},
       {{"readOnlyHint", true}, {"openWorldHint", false}}));
 
   tools.push_back(Tool(

@@ -21,6 +21,8 @@ inline constexpr int kMaxTopK = 50;
 inline constexpr int kDefaultTopK = 8;
 inline constexpr int kMaxListLimit = 200;
 inline constexpr int kDefaultListLimit = 50;
+inline constexpr int kMaxRelated = 50;       // memory_related: neighbours and memories at most
+inline constexpr int kDefaultRelated = 10;
 
 }  // namespace stratamem::mcp
 

@@ -242,6 +242,8 @@ void StoreFacts(const ServeContext& ctx, const ChatPlan& plan, const std::vector
     request.importance = fact.importance;
     request.source_agent = plan.context.agent_id;
     request.metadata_json = metadata.dump();
+    request.entities = fact.entities;  // checked by the parser: saving them cannot fail
+    request.relations = fact.relations;
     if (!fact.replaces.empty()) {
       if (auto old = Replaced(ctx, plan, fact.replaces)) {
         auto saved = ctx.store->Supersede(old->id, request);

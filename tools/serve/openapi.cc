@@ -90,6 +90,47 @@ constexpr std::string_view kDocument = R"JSON({
                  "responses": {"200": {"description": "deleted", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}, "deleted": {"type": "boolean"}}}}}},
                                "404": {"$ref": "#/components/responses/Error"}}}
     },
+    "/v1/graph": {
+      "get": {"summary": "The tenant's graph as a search from the scope ids sees it: entities, relations, co-mentions (JSON, or GraphML with format=graphml)", "operationId": "exportGraph",
+              "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"},
+                             {"$ref": "#/components/parameters/UserQuery"}, {"$ref": "#/components/parameters/SessionQuery"}, {"$ref": "#/components/parameters/AgentQuery"},
+                             {"$ref": "#/components/parameters/GraphLimit"},
+                             {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "graphml"]}}],
+              "responses": {"200": {"description": "the graph", "content": {"application/json": {"schema": {"type": "object", "properties": {"entities": {"type": "array"}, "relations": {"type": "array"}, "co_mentions": {"type": "array"}}}}, "application/graphml+xml": {"schema": {"type": "string"}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/v1/graph/entities": {
+      "get": {"summary": "Entities the visible memories name, most named first", "operationId": "listEntities",
+              "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"},
+                             {"$ref": "#/components/parameters/UserQuery"}, {"$ref": "#/components/parameters/SessionQuery"}, {"$ref": "#/components/parameters/AgentQuery"},
+                             {"$ref": "#/components/parameters/GraphLimit"},
+                             {"name": "name", "in": "query", "description": "only entities whose name or an alias folds to this", "schema": {"type": "string"}},
+                             {"name": "type", "in": "query", "schema": {"type": "string"}},
+                             {"name": "memory_id", "in": "query", "description": "only the entities this memory names", "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "entities", "content": {"application/json": {"schema": {"type": "object", "properties": {"entities": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}}}}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/v1/graph/entities/{name}/neighbors": {
+      "get": {"summary": "Entities one or two hops from one entity, with the path and the memories naming them", "operationId": "entityNeighbors",
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}},
+                             {"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"},
+                             {"$ref": "#/components/parameters/UserQuery"}, {"$ref": "#/components/parameters/SessionQuery"}, {"$ref": "#/components/parameters/AgentQuery"},
+                             {"$ref": "#/components/parameters/GraphLimit"},
+                             {"name": "hops", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2}}],
+              "responses": {"200": {"description": "neighbours, best first", "content": {"application/json": {"schema": {"type": "object", "properties": {"entity": {"type": "string"}, "neighbors": {"type": "array", "items": {"type": "object"}}}}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/v1/graph/relations": {
+      "get": {"summary": "Relations (subject, predicate, object, world time) of the visible memories", "operationId": "listRelations",
+              "parameters": [{"$ref": "#/components/parameters/User"}, {"$ref": "#/components/parameters/Session"}, {"$ref": "#/components/parameters/Agent"},
+                             {"$ref": "#/components/parameters/UserQuery"}, {"$ref": "#/components/parameters/SessionQuery"}, {"$ref": "#/components/parameters/AgentQuery"},
+                             {"$ref": "#/components/parameters/GraphLimit"},
+                             {"name": "entity", "in": "query", "schema": {"type": "string"}},
+                             {"name": "predicate", "in": "query", "schema": {"type": "string"}},
+                             {"name": "include_superseded", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}}],
+              "responses": {"200": {"description": "relations", "content": {"application/json": {"schema": {"type": "object", "properties": {"relations": {"type": "array", "items": {"type": "object"}}}}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}}}
+    },
     "/v1/stats": {
       "get": {"summary": "Counts of what the scope ids can see (view=store: the whole store's figures, on a server with a token)", "operationId": "stats",
               "parameters": [{"$ref": "#/components/parameters/User"}, {"name": "user_id", "in": "query", "schema": {"type": "string"}},
@@ -130,7 +171,11 @@ constexpr std::string_view kDocument = R"JSON({
     "parameters": {
       "User": {"name": "X-Stratamem-User", "in": "header", "schema": {"type": "string"}, "description": "the tenant"},
       "Session": {"name": "X-Stratamem-Session", "in": "header", "schema": {"type": "string"}},
-      "Agent": {"name": "X-Stratamem-Agent", "in": "header", "schema": {"type": "string"}}
+      "Agent": {"name": "X-Stratamem-Agent", "in": "header", "schema": {"type": "string"}},
+      "UserQuery": {"name": "user_id", "in": "query", "schema": {"type": "string"}},
+      "SessionQuery": {"name": "session_id", "in": "query", "schema": {"type": "string"}},
+      "AgentQuery": {"name": "agent_id", "in": "query", "schema": {"type": "string"}},
+      "GraphLimit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}}
     },
     "responses": {
       "Error": {"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -143,7 +188,13 @@ constexpr std::string_view kDocument = R"JSON({
         "session_id": {"$ref": "#/components/schemas/Id"}, "agent_id": {"$ref": "#/components/schemas/Id"},
         "turn_id": {"$ref": "#/components/schemas/Id"}, "scope": {"$ref": "#/components/schemas/Scope", "description": "session, agent and turn levels need the session id (and the agent or turn id), from the body or the X-Stratamem-* headers"},
         "importance": {"type": "number", "minimum": 0, "maximum": 1}, "metadata": {"$ref": "#/components/schemas/Metadata"},
-        "source_agent": {"$ref": "#/components/schemas/Id"}, "dedup": {"type": "boolean"}}},
+        "source_agent": {"$ref": "#/components/schemas/Id"}, "dedup": {"type": "boolean"},
+        "entities": {"type": "array", "maxItems": 64, "description": "names, or {name, type} objects (added to what the extractor finds)",
+                     "items": {"type": ["string", "object"]}},
+        "relationships": {"type": "array", "maxItems": 64, "description": "[source, type, target] triples or {source, type, target} objects",
+                          "items": {"type": ["array", "object"]}}}},
+      "Entity": {"type": "object", "properties": {"id": {"type": "integer"}, "key": {"type": "string"}, "name": {"type": "string"},
+        "type": {"type": "string"}, "aliases": {"type": "array", "items": {"type": "string"}}, "memories": {"type": "integer"}}},
       "UpdateRequest": {"type": "object", "additionalProperties": false,
         "anyOf": [{"required": ["content"]}, {"required": ["importance"]}, {"required": ["metadata"]}], "properties": {
         "content": {"$ref": "#/components/schemas/Content"}, "importance": {"type": "number", "minimum": 0, "maximum": 1},

@@ -288,7 +288,8 @@ void PassThrough(const ServeContext& ctx, const httplib::Request& req, httplib::
   if (ctx.upstream.origin.empty()) {
     return SendError(res, 404, "NotFound", "no such route (and no --upstream to pass it to)");
   }
-  if (req.path.rfind("/v1/memories", 0) == 0) {  // ours: never sent upstream
+  if (req.path.rfind("/v1/memories", 0) == 0 || req.path == "/v1/graph" ||
+      req.path.rfind("/v1/graph/", 0) == 0) {  // ours: never sent upstream
     return SendError(res, 404, "NotFound", "no such route: " + req.method + " " + req.path);
   }
   UpstreamCall call;

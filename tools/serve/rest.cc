@@ -8,7 +8,6 @@
 #include "serve/openapi.h"
 
 namespace stratamem::serve {
-namespace {
 
 using cli::RecordToJson;
 
@@ -46,6 +45,8 @@ bool ResolveContext(const httplib::Request& req, const Json* body, const ServeCo
   }
   return true;
 }
+
+namespace {
 
 // "scope": "user", ["user","session"] or "user,session" -> levels.
 bool ReadScopes(const Json& value, std::vector<Scope>* out, httplib::Response& res) {
@@ -104,21 +105,6 @@ bool ReadNumber(const Json& body, const char* name, double* out, httplib::Respon
   return true;
 }
 
-bool ReadInt(const std::string& text, const char* name, int* out, httplib::Response& res) {
-  if (text.empty()) return true;
-  try {
-    size_t used = 0;
-    long value = std::stol(text, &used);
-    if (used == text.size() && value >= 0 && value <= 1000000) {
-      *out = static_cast<int>(value);
-      return true;
-    }
-  } catch (const std::exception&) {
-  }
-  SendError(res, 400, "InvalidArgument", std::string("'") + name + "' must be a non-negative integer");
-  return false;
-}
-
 // The record `id` if it belongs to the request's user; otherwise 404 sent
 // (another tenant's memory is indistinguishable from a missing one).
 bool OwnRecord(const ServeContext& ctx, const std::string& id, const std::string& user,
@@ -158,6 +144,12 @@ void Save(const ServeContext& ctx, const httplib::Request& req, httplib::Respons
       !ReadNumber(body, "importance", &request.importance, res) ||
       !ReadMetadata(body, &request.metadata_json, res)) {
     return;
+  }
+  if (Status st = ParseGraphInputs(body.contains("entities") ? cli::Dump(body["entities"]) : "",
+                                   body.contains("relationships") ? cli::Dump(body["relationships"]) : "",
+                                   &request.entities, &request.relations);
+      !st.ok()) {
+    return SendError(res, 400, "InvalidArgument", st.message());
   }
   if (auto it = body.find("dedup"); it != body.end() && it->is_boolean()) request.dedup = it->get<bool>();
   auto parsed = ParseScope(scope);
@@ -303,6 +295,21 @@ void Stats(const ServeContext& ctx, const httplib::Request& req, httplib::Respon
 
 }  // namespace
 
+bool ReadInt(const std::string& text, const char* name, int* out, httplib::Response& res) {
+  if (text.empty()) return true;
+  try {
+    size_t used = 0;
+    long value = std::stol(text, &used);
+    if (used == text.size() && value >= 0 && value <= 1000000) {
+      *out = static_cast<int>(value);
+      return true;
+    }
+  } catch (const std::exception&) {
+  }
+  SendError(res, 400, "InvalidArgument", std::string("'") + name + "' must be a non-negative integer");
+  return false;
+}
+
 void RegisterRestRoutes(httplib::Server& server, const ServeContext& ctx) {
   const ServeContext* c = &ctx;
   constexpr const char* kOne = R"(/v1/memories/([A-Za-z0-9_.:-]+))";
@@ -315,6 +322,7 @@ void RegisterRestRoutes(httplib::Server& server, const ServeContext& ctx) {
   server.Patch(kOne, WithBody(max, [c](const auto& req, auto& res) { Patch(*c, req, res); }));
   server.Delete(kOne, WithBody(max, [c](const auto& req, auto& res) { Delete(*c, req, res); }));
   server.Get("/v1/stats", [c](const auto& req, auto& res) { Stats(*c, req, res); });
+  RegisterGraphRoutes(server, ctx);
   server.Get("/healthz", [c](const auto&, auto& res) {
     SendJson(res, 200, Json{{"status", "ok"}, {"version", Version()}});
   });

@@ -109,6 +109,9 @@ class Binding:
             item = dict(content=fact.content, user_id=self.user_id, session_id=self.session_id,
                         agent_id=self.agent_id, scope=scope, importance=fact.importance,
                         metadata=metadata, source_agent=self.agent_id)
+            if fact.entities or fact.relations:  # the block's graph, saved with the fact
+                item["entities"] = [{"name": e.name, "type": e.type} for e in fact.entities]
+                item["relationships"] = [(r.subject, r.predicate, r.object) for r in fact.relations]
             old = self._replaced(fact.replaces, recalled) if fact.replaces else None
             if old is not None and hasattr(self.memory, "supersede"):
                 try:
