@@ -11,3 +11,24 @@ macro(stratamem_require_package found_var debian_package what)
     message(FATAL_ERROR "missing ${debian_package}")
   endif()
 endmacro()
+
+# stratamem_fetch_source(<dir variable> <script> <what> <option>): third-party
+# source pinned by hash (scripts/fetch_*.py) into ${CMAKE_BINARY_DIR}/_deps,
+# unless the cache option <option> already names a local copy. A failed fetch
+# stops the configure naming what is missing and the option that avoids it.
+function(stratamem_fetch_source dir_var script what option)
+  if(${option})
+    set(${dir_var} ${${option}} PARENT_SCOPE)
+    return()
+  endif()
+  find_package(Python3 COMPONENTS Interpreter REQUIRED)
+  get_filename_component(name ${script} NAME_WE)
+  string(REPLACE "fetch_" "" name ${name})
+  set(dest ${CMAKE_BINARY_DIR}/_deps/${name})
+  execute_process(COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/${script} ${dest}
+                  RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "could not fetch ${what} (see above); or pass -D${option}=<local copy>")
+  endif()
+  set(${dir_var} ${dest} PARENT_SCOPE)
+endfunction()

@@ -1,10 +1,11 @@
 # Static linking of the system libraries the wheel would otherwise need
 # (STRATAMEM_STATIC_DEPS): an imported target found above is pointed at its
 # library's .a archive when that archive can go into a shared object (is PIC:
-# Debian's libssl.a, libcrypto.a and libutf8proc.a are; its libsqlite3.a and
-# libz.a are not). Otherwise the shared library stays, and the wheel carries a
-# copy (auditwheel repair, scripts/wheel_check.sh); libz.so is allowed by
-# every manylinux policy.
+# Debian's libssl.a, libcrypto.a and libutf8proc.a are; its libz.a is not).
+# Otherwise the shared library stays, and the wheel carries a copy (auditwheel
+# repair, scripts/wheel_check.sh); libz.so is allowed by every manylinux policy.
+# SQLite is compiled from source instead (cmake/StratamemSqlite.cmake): Debian's
+# libsqlite3.a is not PIC either.
 include(CheckCSourceCompiles)
 
 # Sets `out` to `archive` when a shared object calling `symbol` links with it.
@@ -24,16 +25,6 @@ function(stratamem_pic_archive out archive symbol extra_libs)
 endfunction()
 
 if(STRATAMEM_STATIC_DEPS)
-  get_target_property(_sqlite_so SQLite::SQLite3 IMPORTED_LOCATION)
-  get_filename_component(_sqlite_dir "${_sqlite_so}" DIRECTORY)
-  find_library(STRATAMEM_SQLITE_ARCHIVE NAMES libsqlite3.a HINTS ${_sqlite_dir} NO_CACHE)
-  if(STRATAMEM_SQLITE_ARCHIVE)
-    stratamem_pic_archive(_sqlite_a ${STRATAMEM_SQLITE_ARCHIVE} sqlite3_open_v2 "m;dl;pthread")
-  endif()
-  if(_sqlite_a)
-    set_target_properties(SQLite::SQLite3 PROPERTIES IMPORTED_LOCATION ${_sqlite_a}
-      INTERFACE_LINK_LIBRARIES "m;${CMAKE_DL_LIBS};Threads::Threads")
-  endif()
   find_library(STRATAMEM_UTF8PROC_ARCHIVE NAMES libutf8proc.a HINTS ${UTF8PROC_LIBRARY_DIRS} NO_CACHE)
   if(STRATAMEM_UTF8PROC_ARCHIVE)
     stratamem_pic_archive(_utf8proc_a ${STRATAMEM_UTF8PROC_ARCHIVE} utf8proc_map "")
@@ -41,7 +32,7 @@ if(STRATAMEM_STATIC_DEPS)
   if(_utf8proc_a)
     set_target_properties(PkgConfig::UTF8PROC PROPERTIES INTERFACE_LINK_LIBRARIES ${_utf8proc_a})
   endif()
-  message(STATUS "stratamem: static SQLite: ${_sqlite_a}; static utf8proc: ${_utf8proc_a}")
+  message(STATUS "stratamem: static utf8proc: ${_utf8proc_a}")
 endif()
 
 # libstdc++ and libgcc into `target` itself (the extension module, the CLI):

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libutf8proc-dev
+  sqlite3 nlohmann-json3-dev libutf8proc-dev
   libssl-dev libgtest-dev libcli11-dev
   libcpp-httplib-dev ccache zlib1g-dev maven
   clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/)

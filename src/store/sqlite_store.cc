@@ -102,6 +102,10 @@ Status SqliteStore::OpenFiles() {
   auto db = Db::Open(options_.db_path, options_.read_only, options_.create_if_missing);
   if (!db.ok()) return db.status();
   db_ = std::move(db).value();
+  // Read the file's header first: a file that is not SQLite is then reported as
+  // such (Corruption), not as the FTS5 API missing (SQLite 3.54 loads the schema
+  // when preparing `SELECT fts5(?1)`).
+  STRATAMEM_RETURN_IF_ERROR(db_->QueryInt("PRAGMA schema_version").status());
   STRATAMEM_RETURN_IF_ERROR(RegisterFtsRank(db_->raw()));
   STRATAMEM_RETURN_IF_ERROR(db_->Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout_ms)));
   STRATAMEM_RETURN_IF_ERROR(Migrate(db_.get(), options_.read_only));
