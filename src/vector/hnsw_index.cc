@@ -159,6 +159,7 @@ Status HnswIndex::Add(int64_t seq, const float* vec) {
 Status HnswIndex::AddMany(const std::vector<int64_t>& seqs, const float* vecs, int threads) {
   STRATAMEM_RETURN_IF_ERROR(Reserve(static_cast<size_t>(state_.count) + seqs.size()));
   size_t nthreads = std::max(1, std::min<int>(threads, static_cast<int>(impl_->index.limits().threads_add)));
+  if (may_reuse_slots_) nthreads = 1;
   std::vector<std::string> errors(nthreads);
   std::vector<uint8_t> fresh(seqs.size(), 0);
   for (size_t i = 0; i < seqs.size(); ++i) fresh[i] = !Contains(seqs[i]);
@@ -188,6 +189,7 @@ Status HnswIndex::AddMany(const std::vector<int64_t>& seqs, const float* vecs, i
 void HnswIndex::Remove(int64_t seq) {
   if (!Contains(seq)) return;
   impl_->index.remove(static_cast<uint64_t>(seq));
+  may_reuse_slots_ = true;
   state_.count -= 1;
   state_.seq_hash -= SeqHash(seq);
   // max_seq stays: it is the highest seq ever added, which is what a sidecar
@@ -286,6 +288,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path, cons
     return Status::Internal("HNSW: out of memory");
   }
   out->state_ = {h.count, h.max_seq, h.seq_hash};
+  out->may_reuse_slots_ = idx.stats().nodes > idx.size();  // freed slots saved with it
   return out;
 }
 

@@ -76,7 +76,8 @@ class HnswIndex {
 
   // `vec` has params().dimension floats. Adding a present seq is a no-op.
   Status Add(int64_t seq, const float* vec);
-  // Adds many with `threads` threads (a bulk build).
+  // Adds many with `threads` threads (a bulk build). Single-threaded once the
+  // index may hold freed slots (see may_reuse_slots_).
   Status AddMany(const std::vector<int64_t>& seqs, const float* vecs, int threads);
   void Remove(int64_t seq);
   // Every seq held (for reconciling with the table).
@@ -101,6 +102,11 @@ class HnswIndex {
   HnswParams params_;
   HnswState state_;
   std::unique_ptr<Impl> impl_;
+  // usearch reuses a removed node's slot in place: the new vector is copied
+  // over the old one while the node is still linked, so a concurrent add
+  // walking through it reads a vector being written (a data race TSAN
+  // reports). Set by Remove, and by Load when the sidecar carries freed slots.
+  bool may_reuse_slots_ = false;
 };
 
 }  // namespace stratamem
