@@ -84,7 +84,7 @@ class Extractor {
   // One fact: an object with "content", or a plain string.
   void Item(const Json& item, int depth) {
     if (item.is_string()) {
-      return Add(Fact{item.get<std::string>(), options_.default_scope, options_.default_importance, ""});
+      return Add(Fact{item.get<std::string>(), options_.default_scope, options_.default_importance, "", {}, {}});
     }
     if (item.is_array()) return Value(item, depth + 1);  // [[...]]: flatten
     if (!item.is_object()) {
@@ -104,7 +104,7 @@ class Extractor {
       return Problem("fact object has no \"content\"");
     }
     if (!content->is_string()) return Problem("\"content\" is not a string");
-    Fact fact{content->get<std::string>(), ScopeOf(item), ImportanceOf(item), ReplacesOf(item)};
+    Fact fact{content->get<std::string>(), ScopeOf(item), ImportanceOf(item), ReplacesOf(item), {}, {}};
     ReadGraph(item, &fact);
     Add(std::move(fact));
   }
