@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .. import _core
-from ._binding import Binding, BoundMemory, Passthrough as _Passthrough, Recall
+from ._binding import Binding, BoundMemory, Passthrough as _Passthrough, Recall, model_of as _model_of
 from ._messages import INSTRUCTION, field, text_of, text_parts
-from ._reply import _log_problems, _set
+from ._reply import AsyncStreamShell, StreamShell, _log_problems, _set
 
 
 def is_messages_client(client: Any) -> bool:
@@ -226,7 +226,7 @@ def _text_delta(index: int, text: str) -> Any:
                                      delta=TextDelta(type="text_delta", text=text))
 
 
-class _SyncEvents:
+class _SyncEvents(StreamShell):
     """The SDK's raw event stream with blocks removed; facts are stored when
     ``message_stop`` arrives. A stream cut before it stores nothing."""
 
@@ -249,21 +249,8 @@ class _SyncEvents:
             on_end(self._filter.facts())
         return event
 
-    def close(self) -> None:
-        self._on_end = None
-        self._stream.close()
 
-    def __enter__(self) -> "_SyncEvents":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)  # .response, ...
-
-
-class _AsyncEvents:
+class _AsyncEvents(AsyncStreamShell):
     """The async twin of :class:`_SyncEvents`."""
 
     def __init__(self, stream: Any, on_end: Callable[[list[Any]], Any]) -> None:
@@ -285,19 +272,6 @@ class _AsyncEvents:
             await on_end(self._filter.facts())
         return event
 
-    async def close(self) -> None:
-        self._on_end = None
-        await self._stream.close()
-
-    async def __aenter__(self) -> "_AsyncEvents":
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        await self.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
 
 def _helper(cls_name: str, raw: Any) -> Any:
     """The SDK's own MessageStream / AsyncMessageStream over `raw`, so
@@ -313,11 +287,6 @@ def _helper(cls_name: str, raw: Any) -> Any:
 
 
 # --- the wrapped resources ----------------------------------------------------------
-
-
-def _model_of(response: Any, plan: MessagesPlan) -> str | None:
-    model = getattr(response, "model", None)
-    return model if isinstance(model, str) and model else plan.model
 
 
 class _SyncMessages(_Passthrough):

@@ -168,6 +168,12 @@ class Binding:
         return None
 
 
+def model_of(response: Any, plan: Any) -> str | None:
+    """The model that answered (the reply's), else the one the call named."""
+    model = getattr(response, "model", None)
+    return model if isinstance(model, str) and model else plan.model
+
+
 class Passthrough:
     """Attribute access falls through to the wrapped SDK object (``_inner``):
     the wrappers replace only what they intercept."""

@@ -14,7 +14,7 @@ import inspect
 from typing import Any
 
 from ._anthropic import is_messages_client, messages_wrapper
-from ._binding import Binding, BoundMemory, Passthrough as _Passthrough, Recall
+from ._binding import Binding, BoundMemory, Passthrough as _Passthrough, Recall, model_of as _model_of
 from ._messages import Plan, build_messages, plan_call
 from ._reply import AsyncStream, SyncStream, own_facts, strip_response
 
@@ -23,11 +23,6 @@ def _prepare(plan: Plan, recall: Recall, args: dict[str, Any]) -> dict[str, Any]
     if plan.messages is None:
         return args
     return {**args, "messages": build_messages(plan, recall.block)}
-
-
-def _model_of(response: Any, plan: Plan) -> str | None:
-    model = getattr(response, "model", None)
-    return model if isinstance(model, str) and model else plan.model
 
 
 class _SyncCompletions(_Passthrough):

@@ -108,7 +108,49 @@ class ChunkFilter:
         return parsed
 
 
-class SyncStream:
+class StreamShell:
+    """What every wrapped stream shares: closing drops the pending store (a
+    stream abandoned before its end stores nothing), ``with`` closes it, and
+    other attributes are the SDK stream's (.response, ...)."""
+
+    _stream: Any
+    _on_end: Any
+
+    def close(self) -> None:
+        self._on_end = None
+        self._stream.close()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class AsyncStreamShell:
+    """The async twin of :class:`StreamShell`."""
+
+    _stream: Any
+    _on_end: Any
+
+    async def close(self) -> None:
+        self._on_end = None
+        await self._stream.close()
+
+    async def __aenter__(self) -> Any:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class SyncStream(StreamShell):
     """The SDK's stream with blocks removed; facts are stored when it ends.
     Iterating it yields the SDK's own chunk objects. A stream abandoned before
     its end, or one that fails, stores nothing."""
@@ -139,21 +181,11 @@ class SyncStream:
             raise
 
     def close(self) -> None:
-        self._on_end = None
         self._done = True
-        self._stream.close()
-
-    def __enter__(self) -> "SyncStream":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)  # .response, ...
+        super().close()
 
 
-class AsyncStream:
+class AsyncStream(AsyncStreamShell):
     """The async twin of :class:`SyncStream`."""
 
     def __init__(self, stream: Any, on_end: Callable[[Any], Any]) -> None:
@@ -182,15 +214,5 @@ class AsyncStream:
             raise
 
     async def close(self) -> None:
-        self._on_end = None
         self._done = True
-        await self._stream.close()
-
-    async def __aenter__(self) -> "AsyncStream":
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        await self.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
+        await super().close()
